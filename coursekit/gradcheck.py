@@ -1,0 +1,76 @@
+"""Numerical gradients by central differences, to check hand-written backward passes."""
+import numpy as np
+
+
+def numerical_gradient(f, x, dout, h=1e-5):
+    """Gradient of ``sum(f(x) * dout)`` with respect to ``x`` by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array shaped like ``x`` to an array shaped like ``dout``. It is
+        called with perturbed copies of ``x``; ``x`` itself is never changed.
+    x : ndarray, any shape
+        Point at which to differentiate. Use float64: in float32 the rounding
+        error of ``f`` swamps the difference quotient.
+    dout : ndarray, shape of ``f(x)``
+        Upstream gradient, i.e. dL/d(out).
+    h : float
+        Step. 1e-5 balances truncation error O(h²) against rounding error O(ε/h).
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        ``dx[i] = sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2 h)``.
+    """
+    x = np.array(x, dtype=np.float64)  # private copy, perturbed in place
+    dout = np.asarray(dout, dtype=np.float64)
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        plus = np.asarray(f(x.copy()), dtype=np.float64)
+        x[i] = old - h
+        minus = np.asarray(f(x.copy()), dtype=np.float64)
+        x[i] = old
+        grad[i] = np.sum((plus - minus) * dout) / (2 * h)
+    return grad
+
+
+def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5):
+    """Compare an analytic gradient with the numerical one and print the verdict.
+
+    Parameters
+    ----------
+    name : str
+        What is checked, e.g. ``"relu_backward: dx"``.
+    f, x, dout, h
+        As for :func:`numerical_gradient`.
+    analytic : ndarray, shape of ``x``
+        The gradient your backward pass returned.
+    tol : float
+        Largest relative error accepted (1e-7 is right for float64 inputs away
+        from kinks).
+
+    Returns
+    -------
+    bool
+        True when the relative error is below ``tol``.
+    """
+    numeric = numerical_gradient(f, x, dout, h=h)
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic.shape != numeric.shape:
+        print(f"✗ {name}: gradient has shape {analytic.shape}, expected {numeric.shape}.")
+        return False
+    denom = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
+    err = float(np.max(np.abs(analytic - numeric) / denom)) if numeric.size else 0.0
+    if err < tol:
+        print(f"✓ {name}: relative error {err:.1e} (< {tol:.0e}).")
+        return True
+    worst = np.unravel_index(np.argmax(np.abs(analytic - numeric) / denom), numeric.shape)
+    print(f"✗ {name}: relative error {err:.1e} (should be < {tol:.0e}).")
+    print(f"  at index {tuple(int(i) for i in worst)}: numerical {numeric[worst]:.6g}, yours {analytic[worst]:.6g}")
+    print("  Check the chain rule: multiply by dout, and by the local derivative at the forward input.")
+    return False
