@@ -1,0 +1,254 @@
+"""Assemble an nbgrader *source* notebook from an exercise template.
+
+An exercise template (``exercises/src/<slug>.md``) is a MyST Markdown notebook
+whose code cells may start with one directive line:
+
+``# solution: <module>.<function>``
+    The function's signature and docstring are copied from the answer module,
+    its body is wrapped in ``### BEGIN SOLUTION`` / ``### END SOLUTION`` so that
+    nbgrader replaces it with ``raise NotImplementedError()`` in the release.
+    The cell becomes an nbgrader solution cell.
+``# tests: <module>.<function> points=<n>``
+    A hidden-tests cell worth ``n`` points. Its body is one call into
+    :mod:`autograder.grading`, inside ``### BEGIN HIDDEN TESTS`` markers, so the
+    release version keeps only the comment that says what is graded.
+``# given: <module>.<name> [<module>.<name> ...]``
+    Public definitions the learner receives (cache ``NamedTuple`` classes,
+    helpers such as ``erf``) copied from the answer module's source. The
+    generator refuses to give away a graded function.
+``# include: <module>``
+    The source of a public helper module (``coursekit.checking``,
+    ``coursekit.gradcheck``), so the release notebook needs no course package.
+
+Every other cell is copied unchanged and locked (read-only in nbgrader's
+sense), except code cells tagged ``editable``.
+
+The answer module is the single source of every solution body: nothing here
+or in the templates repeats one.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "exercises" / "src"
+
+
+def site_url() -> str:
+    """The book's public address (``html.baseurl`` in ``_config.yml``), for links from notebooks."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    return str(config.get("html", {}).get("baseurl", "")).rstrip("/")
+
+_DIRECTIVE = re.compile(r"^#\s*(solution|tests|given|include):\s*(.+?)\s*$")
+
+
+class TemplateError(ValueError):
+    """A template asks for something the answer module cannot provide."""
+
+
+def graded_functions(template: Path) -> dict[str, float]:
+    """Map ``module.function`` to points for every hidden-tests cell of a template."""
+    points = {}
+    for cell in jupytext.read(template).cells:
+        kind, arg = _directive(cell)
+        if kind == "tests":
+            name, pts = _parse_tests(arg)
+            points[name] = pts
+    return points
+
+
+def assemble(template: Path) -> nbformat.NotebookNode:
+    """Return the nbgrader source notebook (solutions filled in) for one template."""
+    nb = jupytext.read(template)
+    slug = template.stem
+    graded = set(graded_functions(template))
+    out_cells = []
+    for index, cell in enumerate(nb.cells):
+        kind, arg = _directive(cell)
+        cell_id = f"{slug}-{index:02d}"
+        if kind == "solution":
+            new = nbformat.v4.new_code_cell(_solution_source(arg))
+            _mark(new, cell_id=f"{_short(arg)}_solution", solution=True)
+        elif kind == "tests":
+            name, pts = _parse_tests(arg)
+            new = nbformat.v4.new_code_cell(_tests_source(name, pts))
+            _mark(new, cell_id=f"{_short(name)}_tests", grade=True, points=pts, locked=True)
+        elif kind == "given":
+            names = arg.split()
+            leaked = graded.intersection(names)
+            if leaked:
+                raise TemplateError(f"{template.name}: '# given' would reveal graded {sorted(leaked)}")
+            new = nbformat.v4.new_code_cell(_given_source(names))
+            _mark(new, cell_id=cell_id, locked=True)
+        elif kind == "include":
+            new = nbformat.v4.new_code_cell(_include_source(arg))
+            _mark(new, cell_id=cell_id, locked=True)
+        elif cell.cell_type == "markdown":
+            new = nbformat.v4.new_markdown_cell(cell.source.replace("{{site}}", site_url()))
+            _mark(new, cell_id=cell_id, locked=True)
+        else:
+            new = nbformat.v4.new_code_cell(cell.source)
+            editable = "editable" in cell.metadata.get("tags", [])
+            _mark(new, cell_id=cell_id, locked=not editable)
+        out_cells.append(new)
+    out = nbformat.v4.new_notebook(cells=out_cells)
+    out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    out.metadata["language_info"] = {"name": "python"}
+    nbformat.validate(out)
+    return out
+
+
+# -- directives --------------------------------------------------------------
+
+def _directive(cell):
+    if cell.cell_type != "code":
+        return None, None
+    first = cell.source.split("\n", 1)[0]
+    m = _DIRECTIVE.match(first)
+    return (m.group(1), m.group(2)) if m else (None, None)
+
+
+def _parse_tests(arg):
+    m = re.fullmatch(r"(\S+)\s+points=(\d+(?:\.\d+)?)", arg)
+    if not m:
+        raise TemplateError(f"'# tests: {arg}': expected '<module>.<function> points=<n>'")
+    return m.group(1), float(m.group(2))
+
+
+def _short(qualname):
+    return qualname.rsplit(".", 1)[-1]
+
+
+def _mark(cell, cell_id, solution=False, grade=False, locked=False, points=None):
+    """Attach nbgrader's cell metadata (schema version 3)."""
+    meta = {
+        "grade": grade,
+        "grade_id": cell_id,
+        "locked": locked and not solution,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if grade:
+        meta["points"] = points
+    cell.metadata["nbgrader"] = meta
+    if locked and not solution:
+        # Jupyter's own read-only flags, so the lock shows in the interface too.
+        cell.metadata["deletable"] = False
+        cell.metadata["editable"] = False
+
+
+# -- sources from the answer module -------------------------------------------
+
+def _resolve(qualname):
+    module_name, _, attr = qualname.rpartition(".")
+    if not module_name:
+        raise TemplateError(f"'{qualname}' must be '<module>.<name>'")
+    module = importlib.import_module(f"solutions.{module_name}")
+    if not hasattr(module, attr):
+        raise TemplateError(f"solutions.{module_name} has no '{attr}'")
+    return module, attr
+
+
+def _definition(module, name):
+    """The ``ast`` node and source lines of a top-level definition in ``module``."""
+    source = inspect.getsource(module)
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            return node, lines, first
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return node, lines, node.lineno
+    raise TemplateError(f"{module.__name__}.{name} is not a top-level definition")
+
+
+def _solution_source(qualname):
+    """Signature + docstring, then the body between nbgrader's solution markers."""
+    module, name = _resolve(qualname)
+    node, lines, first = _definition(module, name)
+    if not isinstance(node, ast.FunctionDef):
+        raise TemplateError(f"{qualname} is not a function")
+    body = node.body
+    if not (body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)):
+        raise TemplateError(f"{qualname} has no docstring: learners need one")
+    header = lines[first - 1:body[0].end_lineno]
+    code = lines[body[0].end_lineno:node.end_lineno]
+    indent = " " * (node.col_offset + 4)
+    private = []
+    for helper in _private_helpers(module, node):
+        private += [indent + line if line else "" for line in helper] + [""]
+    return "\n".join(header + [indent + "### BEGIN SOLUTION"] + private + code + [indent + "### END SOLUTION"]) + "\n"
+
+
+def _private_helpers(module, node):
+    """Source lines of the module's private helpers (``_name``) that ``node`` uses, dependencies first.
+
+    They go *inside* the solution region, so the source notebook runs while
+    the release notebook reveals none of them (a private ``_sigmoid`` helper
+    would give ``sigmoid_forward`` away).
+    """
+    ordered, seen = [], set()
+
+    def visit(n):
+        for name in sorted({sub.id for sub in ast.walk(n) if isinstance(sub, ast.Name)}):
+            if not name.startswith("_") or name.startswith("__") or name in seen:
+                continue
+            try:
+                dep, lines, first = _definition(module, name)
+            except TemplateError:
+                continue  # a local variable, not a module-level helper
+            seen.add(name)
+            visit(dep)
+            ordered.append(lines[first - 1:dep.end_lineno])
+
+    visit(node)
+    return ordered
+
+
+def _tests_source(qualname, points):
+    name = _short(qualname)
+    return (
+        f"# Hidden tests for {name} ({points:g} point{'' if points == 1 else 's'}): they run when your notebook is graded.\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "from autograder.grading import grade\n"
+        f"grade({qualname!r}, globals())\n"
+        "### END HIDDEN TESTS\n"
+    )
+
+
+def _given_source(qualnames):
+    chunks = []
+    for qualname in qualnames:
+        module, name = _resolve(qualname)
+        _, lines, first = _definition(module, name)
+        node, _, _ = _definition(module, name)
+        chunks.append("\n".join(lines[first - 1:node.end_lineno]))
+    imports = "import math\nfrom typing import NamedTuple\n\nimport numpy as np\n\n\n"
+    return imports + "\n\n\n".join(chunks) + "\n"
+
+
+def _include_source(module_name):
+    if not module_name.startswith("coursekit."):
+        raise TemplateError(f"'# include: {module_name}': only public coursekit modules may be included")
+    module = importlib.import_module(module_name)
+    source = inspect.getsource(module)
+    tree = ast.parse(source)
+    # Drop the module docstring; keep a one-line note of where the code lives.
+    if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(tree.body[0].value, ast.Constant):
+        source = "\n".join(source.splitlines()[tree.body[0].end_lineno:]).lstrip("\n")
+    return f"# Helpers from the course's {module_name} (you may use them, no need to read them).\n" + source
+
+

@@ -1,0 +1,256 @@
+"""The instructor's commands: thin wrappers around nbgrader's own CLI.
+
+Every step runs the real ``nbgrader`` command inside the course directory;
+the wrappers only add what saves the instructor work (looping over the
+chapters, the grading secret, a per-function breakdown, a readable log).
+Run ``python -m autograder --help``.
+
+Course directory layout (nbgrader's)::
+
+    COURSE/
+      nbgrader_config.py      loads autograder/nbgrader_config.py
+      .grading_secret         seeds the hidden inputs (keep it; never share it)
+      source/<slug>/<slug>.ipynb     assembled from exercises/src/<slug>.md
+      release/<slug>/<slug>.ipynb    what learners get
+      submitted/<student>/<slug>/<slug>.ipynb
+      autograded/ feedback/ gradebook.db
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from autograder.assemble import REPO, TEMPLATES, assemble, graded_functions
+from autograder.grading import SECRET_ENV
+
+log = logging.getLogger("autograder")
+
+EXERCISES = REPO / "exercises"
+CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
+
+
+def chapters() -> list[str]:
+    """Slugs of every exercise template, in the course's order."""
+    order = ["perceptron", "activations", "losses", "preprocessing", "initialization", "normalization", "training"]
+    found = {p.stem for p in TEMPLATES.glob("*.md")}
+    return [s for s in order if s in found] + sorted(found - set(order))
+
+
+# -- nbgrader plumbing ---------------------------------------------------------
+
+def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run one real nbgrader command in ``course``, with the grading secret in its environment."""
+    env = dict(os.environ)
+    # nbgrader shells out to `alembic` (gradebook migrations): our venv's bin must be on PATH.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    secret_file = course / ".grading_secret"
+    if secret_file.exists():
+        env[SECRET_ENV] = secret_file.read_text().strip()
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    log.debug("$ %s", " ".join(cmd))
+    proc = subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise SystemExit(f"nbgrader {args[0]} failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def write_course_config(course: Path) -> None:
+    (course / "nbgrader_config.py").write_text(
+        "# Written by `python -m autograder setup`: the course's settings live in the file loaded here.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(CONFIG)!r})  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+    )
+
+
+def setup(course: Path, slugs: list[str] | None = None) -> None:
+    """Create (or refresh) a course directory and generate every release notebook."""
+    course.mkdir(parents=True, exist_ok=True)
+    write_course_config(course)
+    secret = course / ".grading_secret"
+    if not secret.exists():
+        secret.write_text(secrets.token_hex(32) + "\n")
+        secret.chmod(0o600)
+    for slug in slugs or chapters():
+        target = course / "source" / slug / f"{slug}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(assemble(TEMPLATES / f"{slug}.md"), target)
+        nbgrader(course, "generate_assignment", slug, "--force")
+        log.info("released %s -> %s", slug, course / "release" / slug / f"{slug}.ipynb")
+
+
+def build_exercises(out_dir: Path = EXERCISES) -> list[Path]:
+    """Regenerate the committed release notebooks ``exercises/<slug>.ipynb``."""
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        setup(course)
+        for slug in chapters():
+            src = course / "release" / slug / f"{slug}.ipynb"
+            dest = out_dir / f"{slug}.ipynb"
+            nb = nbformat.read(src, as_version=4)
+            nbformat.write(nb, dest)
+            written.append(dest)
+    return written
+
+
+# -- collecting ----------------------------------------------------------------
+
+def collect(course: Path, source: Path, assignment: str | None) -> None:
+    """Bring submissions into ``course/submitted``.
+
+    ``source`` is either a folder in nbgrader's ``<student>/<slug>/<slug>.ipynb``
+    layout (e.g. the exchange's inbound copy), or an LMS download (a ``.zip``
+    or a folder of ``<student>_..._<slug>.ipynb`` files) for ``--assignment``,
+    which goes through ``nbgrader zip_collect``.
+    """
+    if source.is_dir() and any(p.is_dir() for p in source.iterdir()) and assignment is None:
+        for student_dir in sorted(p for p in source.iterdir() if p.is_dir()):
+            for assign_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+                dest = course / "submitted" / student_dir.name / assign_dir.name
+                if dest.exists():
+                    shutil.rmtree(dest)
+                shutil.copytree(assign_dir, dest)
+                log.info("collected %s/%s", student_dir.name, assign_dir.name)
+        return
+    if assignment is None:
+        raise SystemExit("an LMS download needs --assignment SLUG (which exercise these files are)")
+    archive = course / "downloaded" / assignment / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
+    files = [source] if source.is_file() else sorted(p for p in source.iterdir() if p.is_file())
+    for f in files:
+        shutil.copy2(f, archive / f.name)
+    proc = nbgrader(course, "zip_collect", assignment, "--force")
+    for line in proc.stderr.splitlines():
+        if "WARNING" in line or "ERROR" in line:
+            log.warning("zip_collect: %s", line)
+    log.info("collected %s from %s", assignment, source)
+
+
+# -- grading -------------------------------------------------------------------
+
+def submitted(course: Path) -> dict[str, list[str]]:
+    """``{slug: [student, ...]}`` for everything under ``course/submitted``."""
+    out: dict[str, list[str]] = {}
+    for student_dir in sorted((course / "submitted").glob("*")):
+        for assign_dir in sorted(student_dir.glob("*")):
+            out.setdefault(assign_dir.name, []).append(student_dir.name)
+    return out
+
+
+def grade(course: Path, slugs: list[str] | None = None) -> int:
+    """Autograde every submission, one ``nbgrader autograde`` per student and exercise.
+
+    One call per submission keeps one broken notebook from stopping the rest:
+    a failure is logged with its reason and the loop goes on. Returns the
+    number of submissions that could not be graded.
+    """
+    failures = 0
+    todo = submitted(course)
+    for slug in slugs or chapters():
+        students = todo.get(slug, [])
+        if not students:
+            log.warning("%s: no submissions", slug)
+        for student in students:
+            nb = course / "submitted" / student / slug / f"{slug}.ipynb"
+            if not nb.exists():
+                log.warning("%s/%s: notebook %s.ipynb is missing: scored 0", student, slug, slug)
+            proc = nbgrader(course, "autograde", slug, "--student", student, "--force", check=False)
+            if proc.returncode != 0:
+                failures += 1
+                reason = _last_error(proc.stderr)
+                log.error("%s/%s: could not be graded (%s); the rest of the class goes on", student, slug, reason)
+            else:
+                log.info("%s/%s: graded", student, slug)
+    return failures
+
+
+def _last_error(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if "ERROR" in ln or "Error" in ln]
+    return (lines[-1] if lines else stderr.strip().splitlines()[-1] if stderr.strip() else "unknown").strip()[:300]
+
+
+def feedback(course: Path, slugs: list[str] | None = None) -> None:
+    for slug in slugs or chapters():
+        if (course / "autograded").exists():
+            nbgrader(course, "generate_feedback", slug, "--force", check=False)
+    log.info("feedback written under %s", course / "feedback")
+
+
+def export(course: Path, out: Path) -> tuple[Path, Path]:
+    """nbgrader's CSV export, plus ``<out>-by-function.csv`` with one row per student and graded function."""
+    out = out.resolve()
+    nbgrader(course, "export", "--to", str(out))
+    breakdown = out.with_name(out.stem + "-by-function.csv")
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, breakdown.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["student_id", "assignment", "function", "score", "max_score"])
+        for assignment in gb.assignments:
+            for student in gb.students:
+                try:
+                    sub = gb.find_submission(assignment.name, student.id)
+                except Exception:  # no submission: every function scores 0
+                    sub = None
+                for nb in assignment.notebooks:
+                    for cell in nb.grade_cells:
+                        score = 0.0
+                        if sub is not None:
+                            g = gb.find_grade(cell.name, nb.name, assignment.name, student.id)
+                            score = g.score
+                        function = cell.name.removesuffix("_tests")
+                        writer.writerow([student.id, assignment.name, function, f"{score:g}", f"{cell.max_score:g}"])
+    return out, breakdown
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("setup", help="create a course directory and generate the release notebooks")
+    p.add_argument("course", type=Path)
+    p = sub.add_parser("collect", help="bring submissions into COURSE/submitted")
+    p.add_argument("course", type=Path)
+    p.add_argument("source", type=Path, help="submitted/-style folder, or an LMS .zip / folder of files")
+    p.add_argument("--assignment", help="exercise slug, for LMS downloads")
+    p = sub.add_parser("grade", help="autograde every submission (never stops on a bad one)")
+    p.add_argument("course", type=Path)
+    p.add_argument("--assignment", action="append", help="only these slugs")
+    p = sub.add_parser("feedback", help="per-student HTML feedback")
+    p.add_argument("course", type=Path)
+    p = sub.add_parser("export", help="grades CSV (nbgrader format) and per-function breakdown")
+    p.add_argument("course", type=Path)
+    p.add_argument("--to", type=Path, default=Path("grades.csv"))
+    sub.add_parser("build-exercises", help="regenerate exercises/<slug>.ipynb (maintainers)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="[autograder] %(message)s")
+
+    course = getattr(args, "course", None)
+    course = course.resolve() if course else None
+    if args.command == "setup":
+        setup(course)
+    elif args.command == "collect":
+        collect(course, args.source.resolve(), args.assignment)
+    elif args.command == "grade":
+        failed = grade(course, args.assignment)
+        log.info("done: %d submission(s) could not be graded", failed)
+    elif args.command == "feedback":
+        feedback(course)
+    elif args.command == "export":
+        for path in export(course, args.to):
+            log.info("wrote %s", path)
+    elif args.command == "build-exercises":
+        for path in build_exercises():
+            log.info("wrote %s", path.relative_to(REPO))
+    return 0

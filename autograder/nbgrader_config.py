@@ -1,0 +1,30 @@
+# nbgrader configuration shared by every course directory made with
+# `python -m autograder setup DIR`; that command writes a small
+# nbgrader_config.py into DIR which loads this file, so that plain `nbgrader`
+# commands run inside DIR use the same settings as our wrappers.
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads the file)
+
+c.CourseDirectory.course_id = "nn-training-part1"
+
+# One notebook per assignment; the assignment id is the chapter slug.
+c.CourseDirectory.notebook_id = "*"
+
+# What learners see in place of a solution body.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Per-cell time limit while autograding: a hidden-tests cell runs a handful of
+# small NumPy calls (well under a second); 60 s leaves room for slow machines
+# and still bounds a submission that loops forever.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+c.Execute.startup_timeout = 120
+
+# Students cannot trim our output checks by printing megabytes.
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+
+# LMS downloads (Canvas/Moodle style): files named "<student>_<anything>_<notebook>.ipynb".
+c.ZipCollectApp.archive_directory = "archive"
+# nbgrader matches this against the extracted file's full path.
+c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(?:[^/]*_)?(?P<file_id>[a-z]+\.ipynb)$"
