@@ -141,6 +141,7 @@ def _mark(cell, cell_id, solution=False, grade=False, locked=False, points=None)
     if grade:
         meta["points"] = points
     cell.metadata["nbgrader"] = meta
+    cell.id = cell_id.replace(".", "-")  # stable ids: regenerating gives byte-identical notebooks
     if locked and not solution:
         # Jupyter's own read-only flags, so the lock shows in the interface too.
         cell.metadata["deletable"] = False

@@ -157,10 +157,11 @@ def grade(course: Path, slugs: list[str] | None = None) -> int:
     """
     failures = 0
     todo = submitted(course)
+    roster = sorted({s for students in todo.values() for s in students})
     for slug in slugs or chapters():
         students = todo.get(slug, [])
-        if not students:
-            log.warning("%s: no submissions", slug)
+        for student in sorted(set(roster) - set(students)):
+            log.warning("%s/%s: no submission: scored 0", student, slug)
         for student in students:
             nb = course / "submitted" / student / slug / f"{slug}.ipynb"
             if not nb.exists():

@@ -28,3 +28,8 @@ c.LimitOutput.max_traceback = 100
 c.ZipCollectApp.archive_directory = "archive"
 # nbgrader matches this against the extracted file's full path.
 c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(?:[^/]*_)?(?P<file_id>[a-z]+\.ipynb)$"
+
+# `nbgrader validate` fails a notebook whose visible checks raise (e.g. an
+# unfinished function's NotImplementedError), not only one whose test cells do:
+# the release notebooks' hidden-tests cells are empty until grading time.
+c.Validator.validate_all = True

@@ -1,0 +1,90 @@
+"""Exercise notebooks: assembled from one source, released without answers, committed without drift."""
+import ast
+import inspect
+import importlib
+import re
+
+import nbformat
+import pytest
+
+from autograder.assemble import TEMPLATES, TemplateError, assemble, graded_functions
+from autograder.cli import EXERCISES, chapters
+from autograder.specs import get_spec
+
+SLUGS = chapters()
+
+
+def test_every_chapter_has_an_exercise():
+    assert set(SLUGS) >= {"activations"}
+    assert all((TEMPLATES / f"{slug}.md").exists() for slug in SLUGS)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_graded_function_has_hidden_cases(slug):
+    for qualname in graded_functions(TEMPLATES / f"{slug}.md"):
+        spec = get_spec(qualname)
+        cases = list(spec.cases(__import__("numpy").random.default_rng(0)))
+        assert len(cases) >= 3, f"{qualname}: too few hidden cases"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_points_table_matches_graded_cells(slug):
+    """The table learners read states the same points as the cells nbgrader scores."""
+    text = (TEMPLATES / f"{slug}.md").read_text()
+    table = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\| `(\w+)` \| (\d+(?:\.\d+)?) \|$", text, re.M)}
+    graded = {q.rpartition(".")[2]: p for q, p in graded_functions(TEMPLATES / f"{slug}.md").items()}
+    assert table == graded
+    total = re.search(r"^\| \*\*total\*\* \| \*\*(\d+(?:\.\d+)?)\*\* \|$", text, re.M)
+    assert total and float(total.group(1)) == sum(graded.values())
+
+
+def _function_body(qualname):
+    module_name, _, name = qualname.rpartition(".")
+    module = importlib.import_module(f"solutions.{module_name}")
+    source = inspect.getsource(module)
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = source.splitlines()
+    return "\n".join(lines[node.body[0].end_lineno:node.end_lineno])
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_solution_cells_are_the_answer_module(slug):
+    """One source of truth: each solution region ends with the answer module's body, verbatim."""
+    nb = assemble(TEMPLATES / f"{slug}.md")
+    solutions = {c.metadata.nbgrader["grade_id"]: c.source for c in nb.cells if c.metadata.nbgrader["solution"]}
+    for qualname in graded_functions(TEMPLATES / f"{slug}.md"):
+        name = qualname.rpartition(".")[2]
+        cell = solutions[f"{name}_solution"]
+        region = cell.split("### BEGIN SOLUTION\n", 1)[1].rsplit("\n", 2)[0]
+        assert region.endswith(_function_body(qualname)), f"{qualname}: solution cell differs from solutions/"
+
+
+def test_given_refuses_to_reveal_a_graded_function(tmp_path):
+    template = tmp_path / "leaky.md"
+    template.write_text(
+        "```{code-cell} ipython3\n# given: activations.relu_forward\n```\n\n"
+        "```{code-cell} ipython3\n# tests: activations.relu_forward points=1\n```\n"
+    )
+    with pytest.raises(TemplateError, match="reveal"):
+        assemble(template)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_release_has_no_solution_and_no_hidden_test(course, slug):
+    release = nbformat.read(course / "release" / slug / f"{slug}.ipynb", as_version=4)
+    text = nbformat.writes(release)
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    for package in ("autograder", "solutions", "coursekit"):
+        assert not re.search(rf"(import|from)\s+{package}\b", text), f"release imports {package}"
+    stubs = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_committed_release_notebooks_do_not_drift(course, slug):
+    """exercises/<slug>.ipynb is exactly what `python -m autograder build-exercises` writes."""
+    committed = EXERCISES / f"{slug}.ipynb"
+    assert committed.exists(), f"run `python -m autograder build-exercises` and commit {committed.name}"
+    fresh = nbformat.read(course / "release" / slug / f"{slug}.ipynb", as_version=4)
+    assert nbformat.read(committed, as_version=4) == fresh, (
+        f"{committed.name} is stale: run `.venv/bin/python -m autograder build-exercises` and commit it")
