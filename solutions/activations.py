@@ -212,7 +212,7 @@ def sigmoid_backward(dout, cache):
     Returns
     -------
     dx : ndarray, shape of ``x``
-        ``dout * out * (1 - out)``.
+        Gradient of the loss with respect to the forward input ``x``.
     """
     out = cache.out
     return dout * out * (1 - out)
@@ -259,7 +259,7 @@ def tanh_backward(dout, cache):
     Returns
     -------
     dx : ndarray, shape of ``x``
-        ``dout * (1 - out**2)``.
+        Gradient of the loss with respect to the forward input ``x``.
     """
     out = cache.out
     return dout * (1 - out * out)
@@ -927,7 +927,8 @@ def softmax_backward(dout, cache):
     Returns
     -------
     dx : ndarray, shape of ``x``
-        ``s * (dout - sum(dout * s, axis))``.
+        Gradient with respect to the scores ``x`` (a vector-Jacobian
+        product: the Jacobian itself is never formed).
     """
     s, axis = cache.out, cache.axis
     return s * (dout - np.sum(dout * s, axis=axis, keepdims=True))

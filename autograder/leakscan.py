@@ -1,0 +1,134 @@
+"""Find answer-module code or hidden-test code in what students can see.
+
+Students see the built website (HTML pages, downloadable page sources and
+notebooks, the search index) and the release notebooks. This scanner takes
+*fingerprints* of every function body in ``solutions/`` and of the hidden-test
+code in ``autograder/specs/`` and ``autograder/grading.py``, and reports every
+visible file that contains one.
+
+A fingerprint is a statement or an expression of such a body, printed by
+``ast.unparse`` and stripped of all white space, so re-indenting or re-wrapping
+the code does not hide it. Fingerprints shorter than ``MIN_LENGTH`` characters
+(``x=np.asarray(x)``) are too generic to mean anything and are skipped.
+
+Run it by hand with ``python -m autograder.leakscan PATH...``.
+"""
+from __future__ import annotations
+
+import ast
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MIN_LENGTH = 18
+SECRET_SOURCES = [*sorted((REPO / "solutions").glob("*.py")), *sorted((REPO / "autograder" / "specs").glob("*.py")),
+                  REPO / "autograder" / "grading.py"]
+VISIBLE_SUFFIXES = {".html", ".txt", ".ipynb", ".md", ".js", ".json", ".py"}
+
+_WS = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _WS.sub("", text)
+
+
+def _body_nodes(tree: ast.Module):
+    """Statements and expressions inside function bodies (docstrings excluded)."""
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = fn.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+            body = body[1:]
+        for stmt in body:
+            for node in ast.walk(stmt):
+                if isinstance(node, (ast.stmt, ast.expr)) and not isinstance(node, (ast.FunctionDef, ast.Constant)):
+                    yield node
+
+
+PUBLIC_SOURCES = sorted((REPO / "coursekit").glob("*.py"))
+
+
+def _simple(node) -> bool:
+    """Names, constants and attribute chains: what any caller of a function writes too."""
+    if isinstance(node, ast.UnaryOp):
+        return _simple(node.operand)
+    if isinstance(node, ast.Attribute):
+        return _simple(node.value)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_simple(e) for e in node.elts)
+    return isinstance(node, (ast.Name, ast.Constant))
+
+
+def _uninformative(node) -> bool:
+    """A call with plain arguments (``sigmoid_forward(z)``, ``x.astype(np.float32)``) reveals no method."""
+    if isinstance(node, ast.Call):
+        return all(_simple(a) for a in node.args) and all(_simple(k.value) for k in node.keywords)
+    if isinstance(node, (ast.Assign, ast.Return)) and node.value is not None:
+        return _simple(node.value) or _uninformative(node.value)
+    return _simple(node) or isinstance(node, (ast.JoinedStr, ast.Compare))
+
+
+def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
+    """``{squashed code: where it comes from}`` for every secret body fragment worth looking for.
+
+    Fragments that also occur in the public helpers (``coursekit``) are not
+    secrets and are left out.
+    """
+    public = set()
+    for path in PUBLIC_SOURCES:
+        public.update(_squash(ast.unparse(n)) for n in ast.walk(ast.parse(path.read_text()))
+                      if isinstance(n, (ast.stmt, ast.expr)))
+    prints = {}
+    for path in sources:
+        tree = ast.parse(path.read_text())
+        for node in _body_nodes(tree):
+            if _uninformative(node):
+                continue
+            code = _squash(ast.unparse(node))
+            if len(code) >= MIN_LENGTH and code not in public and not code.startswith(("raise", "yieldCase(")):
+                prints.setdefault(code, f"{path.relative_to(REPO)}:{node.lineno}")
+    return prints
+
+
+def visible_text(path: Path) -> str:
+    """What a student can read in ``path``: notebook sources, outputs and metadata, or page text."""
+    raw = path.read_text(errors="replace")
+    if path.suffix == ".ipynb":
+        # Everything in the JSON counts (sources, outputs, metadata, attachments),
+        # with JSON string escapes undone so code reads as code.
+        return json.dumps(json.loads(raw), ensure_ascii=False).encode().decode("unicode_escape", errors="replace")
+    if path.suffix == ".html":
+        return html.unescape(re.sub(r"<[^>]+>", "", raw))
+    return raw
+
+
+def scan(paths, prints: dict[str, str] | None = None) -> list[tuple[Path, str, str]]:
+    """Return ``(file, fingerprint, origin)`` for every secret fragment found under ``paths``."""
+    prints = fingerprints() if prints is None else prints
+    files = []
+    for p in map(Path, paths):
+        files += [p] if p.is_file() else [f for f in sorted(p.rglob("*")) if f.suffix in VISIBLE_SUFFIXES]
+    found = []
+    for f in files:
+        text = _squash(visible_text(f))
+        for code, origin in prints.items():
+            if code in text:
+                found.append((f, code, origin))
+    return found
+
+
+def main(argv=None) -> int:
+    paths = (argv if argv is not None else sys.argv[1:]) or [str(REPO / "_build" / "html"), str(REPO / "exercises")]
+    found = scan(paths)
+    for f, code, origin in found:
+        print(f"{f}: contains {code[:80]!r} from {origin}")
+    print(f"{len(found)} leak(s) found in {', '.join(paths)}")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
