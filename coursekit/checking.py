@@ -69,7 +69,7 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint=""):
         return True
     worst = np.unravel_index(np.argmax(np.where(np.isnan(diff), np.inf, diff)), diff.shape) if diff.ndim else ()
     print(f"✗ {name}: {int(bad.sum())} of {bad.size} values differ.")
-    print(f"  at index {tuple(int(i) for i in worst)}: expected {exp64[worst]!r}, got {got64[worst]!r}")
+    print(f"  at index {tuple(int(i) for i in worst)}: expected {float(exp64[worst]):.8g}, got {float(got64[worst]):.8g}")
     if np.isnan(got64).any():
         print("  Your result contains NaN: look for 0/0, log(0) or exp overflow.")
     else:
