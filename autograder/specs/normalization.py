@@ -6,7 +6,10 @@ running statistics that are not the initial ones (as after a few earlier
 training steps), with other momentum and eps values, a constant feature
 (variance 0), values up to ±1e4, a single sample in evaluation mode and
 float32 input. The running statistics must follow PyTorch's rule (unbiased
-batch variance in the running average, biased one for normalising).
+batch variance in the running average, biased one for normalising). The
+running statistics handed in are read-only arrays, so an implementation that
+updates them in place (instead of returning new ones) fails with "assignment
+destination is read-only".
 
 Layer norm is tried on 2-D and 3-D input, a single row, a constant row and
 float32; group norm on (N, C, H, W) with G = 1, G = C and values in between,
@@ -104,7 +107,7 @@ def _check_backward(got, expected, rtol, atol):
 def _batchnorm_inputs(rng):
     """(label, args, kwargs) for batchnorm_forward; training unless told."""
     for shape in _int_shapes(rng, 3, low=2)[1:] + [(2, 3), (16, 5)]:
-        N, D = shape
+        D = shape[1]
         yield (f"training, batch of shape {shape}, initial running statistics",
                (normal(rng, shape, 2.0) + 1.0, *_params(rng, D), _initial(D)), {})
     x = normal(rng, (10, 4), 3.0) - 2.0
