@@ -115,6 +115,6 @@ def away_from(rng, shape, points=(0.0,), gap=1e-3, dtype=np.float64):
 
 def shapes(rng, count=3, ndim=2, low=1, high=9):
     """Random shapes, always including a single-row one."""
-    out = [(1,) + tuple(rng.integers(low, high, ndim - 1))] if ndim > 1 else [(1,)]
+    out = [(1,) + tuple(int(s) for s in rng.integers(low, high, ndim - 1))] if ndim > 1 else [(1,)]
     out += [tuple(int(s) for s in rng.integers(low, high, ndim)) for _ in range(count - 1)]
     return out
