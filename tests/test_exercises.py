@@ -88,3 +88,15 @@ def test_committed_release_notebooks_do_not_drift(course, slug):
     fresh = nbformat.read(course / "release" / slug / f"{slug}.ipynb", as_version=4)
     assert nbformat.read(committed, as_version=4) == fresh, (
         f"{committed.name} is stale: run `.venv/bin/python -m autograder build-exercises` and commit it")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_chapter_exercise_box_names_the_graded_functions(slug):
+    """The chapter's Exercise box promises exactly what the notebook grades."""
+    page = (TEMPLATES.parent.parent / "book" / f"{slug}.md").read_text()
+    box = re.search(r":::\{admonition\} Exercise\n(.*?)\n:::", page, re.S)
+    assert box, f"book/{slug}.md has no Exercise box"
+    sentence = box.group(1).split("{download}")[0]
+    named = set(re.findall(r"`(\w+)`", sentence))
+    graded = {q.rpartition(".")[2] for q in graded_functions(TEMPLATES / f"{slug}.md")}
+    assert named == graded
