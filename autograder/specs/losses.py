@@ -30,9 +30,14 @@ from autograder.specs import Case, hidden, large, normal, shapes
 _F32 = {"rtol32": 1e-4, "atol32": 1e-6}
 
 
+def _shapes(rng, count, **kwargs):
+    """Random shapes (one a single row) as tuples of Python ints, for readable labels."""
+    return [tuple(int(n) for n in shape) for shape in shapes(rng, count, **kwargs)]
+
+
 def _pairs(rng, scale=2.0):
     """(label, pred, target) for the elementwise regression losses."""
-    for shape in shapes(rng, 3):
+    for shape in _shapes(rng, 3):
         yield f"float64 input of shape {shape}", normal(rng, shape, scale), normal(rng, shape)
     yield "a 1-D vector of 7 values", normal(rng, (7,), scale), normal(rng, (7,))
     yield "a 3-D batch (2, 3, 4)", normal(rng, (2, 3, 4), scale), normal(rng, (2, 3, 4))
@@ -54,7 +59,7 @@ def _mse_cases(rng):
 
 @hidden("losses.binary_cross_entropy_with_logits", **_F32)
 def _bce_cases(rng):
-    for shape in shapes(rng, 3):
+    for shape in _shapes(rng, 3):
         yield Case(f"logits of shape {shape}, 0/1 targets",
                    (normal(rng, shape, 3.0), rng.integers(0, 2, shape).astype(np.float64)))
     yield Case("soft targets in [0, 1]", (normal(rng, (5, 4), 3.0), rng.uniform(size=(5, 4))))
@@ -72,7 +77,7 @@ def _bce_cases(rng):
 
 def _class_inputs(rng):
     """(label, scores, y) for the class losses."""
-    for (N, C) in shapes(rng, 3, low=2):
+    for (N, C) in _shapes(rng, 3, low=2):
         yield f"scores of shape {(N, C)}", normal(rng, (N, C), 2.0), rng.integers(0, C, N)
     yield "two classes (C = 2)", normal(rng, (6, 2), 2.0), rng.integers(0, 2, 6)
     yield "scores up to ±1e4", large(rng, (5, 4)), rng.integers(0, 4, 5)

@@ -5,14 +5,14 @@ values within 1e-300 of 0, on integer input, a Python list, a single number
 and float32 input; ``perceptron_forward`` on one unit and on layers of M units
 (a single row among them, integer and float32 input), with weighted inputs
 kept at least 1e-3 away from 0 so that no rounding difference can flip a
-unit; ``xor_gate`` on the truth table and random 0/1 rows (integer, float
-and float32). ``perceptron_train`` (with ``rng=None``: samples in their given
-order, so the run is deterministic) on linearly separable random data with a
-margin, XOR and random labels (never converge), a single sample, all-zero
-labels, integer input, float32 input on a grid of exact binary fractions,
-``max_epochs=1`` and learning rates other than 1; every field of the
-``PerceptronResult`` is compared (weights, bias, mistakes per epoch,
-convergence).
+unit; the gates (AND, OR, NAND, XOR) on the truth table and random 0/1 rows
+(a single row, integer, float and float32). ``perceptron_train`` (with
+``rng=None``: samples in their given order, so the run is deterministic) on
+linearly separable random data with a margin, XOR and random labels (never
+converge), a single sample, all-zero labels, integer input, float32 input on
+a grid of exact binary fractions, ``max_epochs=1`` and learning rates other
+than 1; every field of the ``PerceptronResult`` is compared (weights, bias,
+mistakes per epoch, convergence).
 
 Tolerances: step, layer and gate outputs are exact 0/1 values
 (``rtol=atol=0``). Training results agree to ``rtol=1e-9, atol=1e-12``
@@ -26,10 +26,15 @@ from autograder.specs import Case, hidden, normal, shapes, with_zeros
 TRUTH = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 
 
+def _shapes(rng, count, **kwargs):
+    """Random shapes (one a single row) as tuples of Python ints, for readable labels."""
+    return [tuple(int(n) for n in shape) for shape in shapes(rng, count, **kwargs)]
+
+
 @hidden("perceptron.step", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0,
         why="exact 0/1 outputs, H(0) = 0.")
 def _step_cases(rng):
-    for shape in shapes(rng, 3):
+    for shape in _shapes(rng, 3):
         yield Case(f"float64 input of shape {shape} with exact zeros", (with_zeros(rng, shape),))
     x = np.array([-0.0, 0.0, 1e-300, -1e-300, 5e-324, 1e4, -1e4])
     yield Case("values within 1e-300 of zero, signed zeros, ±1e4", (x,))
@@ -54,9 +59,9 @@ def _layer(rng, N, D, M=None, dtype=np.float64, integer=False, scalar_bias=False
 @hidden("perceptron.perceptron_forward", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0,
         why="exact 0/1 outputs; weighted inputs are kept away from 0.")
 def _forward_cases(rng):
-    for (N, D) in shapes(rng, 3):
+    for (N, D) in _shapes(rng, 3):
         yield Case(f"one unit: x of shape {(N, D)}, w of shape ({D},), scalar b", _layer(rng, N, D))
-    for (N, D) in shapes(rng, 2):
+    for (N, D) in _shapes(rng, 2):
         M = int(rng.integers(2, 6))
         yield Case(f"a layer of {M} units: x of shape {(N, D)}, w of shape {(D, M)}, b of shape ({M},)",
                    _layer(rng, N, D, M))
@@ -65,14 +70,16 @@ def _forward_cases(rng):
     yield Case("float32 input, a layer of 2 units", _layer(rng, 5, 3, 2, dtype=np.float32))
 
 
-@hidden("perceptron.xor_gate", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0,
-        why="exact 0/1 outputs.")
-def _xor_cases(rng):
+def _gate_cases(rng):
     yield Case("the four rows of the truth table (integers)", (TRUTH.copy(),))
     for N in (1, int(rng.integers(5, 12)), int(rng.integers(12, 30))):
         yield Case(f"{N} random 0/1 rows (float)", (rng.integers(0, 2, size=(N, 2)).astype(np.float64),))
     yield Case("random 0/1 rows (integers)", (rng.integers(0, 2, size=(9, 2)),))
     yield Case("random 0/1 rows (float32)", (rng.integers(0, 2, size=(8, 2)).astype(np.float32),))
+
+
+for _name in ("and_gate", "or_gate", "nand_gate", "xor_gate"):
+    hidden(f"perceptron.{_name}", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0, why="exact 0/1 outputs.")(_gate_cases)
 
 
 def _separable(rng, N, D, margin=0.1, scale=1.0):
