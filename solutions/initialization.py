@@ -74,6 +74,20 @@ def _check_rng(rng):
 # ----------------------------------------------------------------------------
 # Fans and gains
 # ----------------------------------------------------------------------------
+def _fans(shape):
+    """Fan computation shared by the initializers."""
+    dims = _as_shape(shape)
+    if len(dims) < 2:
+        raise ValueError(
+            f"fans need a weight of at least 2 dimensions ((fan_in, fan_out) or "
+            f"(C_out, C_in, *kernel)); got shape {dims}."
+        )
+    if len(dims) == 2:
+        return dims[0], dims[1]
+    receptive_field = math.prod(dims[2:])
+    return dims[1] * receptive_field, dims[0] * receptive_field
+
+
 def compute_fans(shape):
     """Number of inputs and outputs of a unit for a weight of the given shape.
 
@@ -103,16 +117,7 @@ def compute_fans(shape):
     convolution convention is PyTorch's. So ``compute_fans((a, b))`` equals
     ``torch.nn.init._calculate_fan_in_and_fan_out`` of a ``(b, a)`` tensor.
     """
-    dims = _as_shape(shape)
-    if len(dims) < 2:
-        raise ValueError(
-            f"fans need a weight of at least 2 dimensions ((fan_in, fan_out) or "
-            f"(C_out, C_in, *kernel)); got shape {dims}."
-        )
-    if len(dims) == 2:
-        return dims[0], dims[1]
-    receptive_field = math.prod(dims[2:])
-    return dims[1] * receptive_field, dims[0] * receptive_field
+    return _fans(shape)
 
 
 _LINEAR_NAMES = (
@@ -125,6 +130,32 @@ _LINEAR_NAMES = (
     "conv_transpose3d",
     "sigmoid",
 )
+
+
+def _gain(nonlinearity, param=None):
+    """Gain table shared by the initializers."""
+    if nonlinearity in _LINEAR_NAMES:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3.0
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, numbers.Real) and not isinstance(param, (bool, np.bool_)):
+            slope = float(param)
+        else:
+            raise ValueError(f"negative slope of leaky_relu must be a number; got {param!r}.")
+        if not math.isfinite(slope):
+            raise ValueError(f"negative slope of leaky_relu must be finite; got {param!r}.")
+        return math.sqrt(2.0 / (1.0 + slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4.0
+    raise ValueError(
+        f"unsupported nonlinearity {nonlinearity!r}; expected one of "
+        f"{', '.join(_LINEAR_NAMES + ('tanh', 'relu', 'leaky_relu', 'selu'))}."
+    )
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -173,28 +204,7 @@ def calculate_gain(nonlinearity, param=None):
        surpassing human-level performance on ImageNet classification",
        ICCV 2015.
     """
-    if nonlinearity in _LINEAR_NAMES:
-        return 1.0
-    if nonlinearity == "tanh":
-        return 5.0 / 3.0
-    if nonlinearity == "relu":
-        return math.sqrt(2.0)
-    if nonlinearity == "leaky_relu":
-        if param is None:
-            slope = 0.01
-        elif isinstance(param, numbers.Real) and not isinstance(param, (bool, np.bool_)):
-            slope = float(param)
-        else:
-            raise ValueError(f"negative slope of leaky_relu must be a number; got {param!r}.")
-        if not math.isfinite(slope):
-            raise ValueError(f"negative slope of leaky_relu must be finite; got {param!r}.")
-        return math.sqrt(2.0 / (1.0 + slope**2))
-    if nonlinearity == "selu":
-        return 3.0 / 4.0
-    raise ValueError(
-        f"unsupported nonlinearity {nonlinearity!r}; expected one of "
-        f"{', '.join(_LINEAR_NAMES + ('tanh', 'relu', 'leaky_relu', 'selu'))}."
-    )
+    return _gain(nonlinearity, param)
 
 
 # ----------------------------------------------------------------------------
@@ -267,7 +277,7 @@ def small_random_normal(shape, rng, scale=0.01):
 # Xavier / Glorot
 # ----------------------------------------------------------------------------
 def _xavier_std(shape, gain):
-    fan_in, fan_out = compute_fans(shape)
+    fan_in, fan_out = _fans(shape)
     if fan_in + fan_out == 0:  # only for an empty array; any std will do
         return 0.0
     return gain * math.sqrt(2.0 / (fan_in + fan_out))
@@ -348,8 +358,8 @@ def xavier_normal(shape, rng, gain=1.0):
 def _kaiming_std(shape, a, mode, nonlinearity):
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f'mode must be "fan_in" or "fan_out"; got {mode!r}.')
-    gain = calculate_gain(nonlinearity, a)  # `a` only matters for leaky_relu
-    fan_in, fan_out = compute_fans(shape)
+    gain = _gain(nonlinearity, a)  # `a` only matters for leaky_relu
+    fan_in, fan_out = _fans(shape)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:  # only for an empty array; any std will do
         return 0.0

@@ -22,6 +22,13 @@ __all__ = [
 ]
 
 
+def _step(x):
+    """Heaviside step with H(0) = 0 (shared by the perceptron functions)."""
+    x = np.asarray(x)
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    return (x > 0).astype(dtype)
+
+
 def step(x):
     r"""Heaviside step function, with the convention :math:`H(0) = 0`.
 
@@ -46,9 +53,19 @@ def step(x):
     in :data:`GATES` keep every weighted input away from 0, so the convention
     never matters for them.
     """
+    return _step(x)
+
+
+def _layer(x, w, b):
+    """One layer of step perceptrons (shared by the gates and XOR)."""
     x = np.asarray(x)
-    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
-    return (x > 0).astype(dtype)
+    w = np.asarray(w)
+    b = np.asarray(b)
+    if x.ndim != 2 or w.ndim not in (1, 2) or x.shape[1] != w.shape[0]:
+        raise ValueError(f"expected x (N, D) and w (D,) or (D, M); got {x.shape} and {w.shape}")
+    if b.ndim > 1 or (b.ndim == 1 and (w.ndim != 2 or b.shape[0] != w.shape[1])):
+        raise ValueError(f"b must be a scalar or have shape (M,); got {b.shape} for w {w.shape}")
+    return _step(x @ w + b)
 
 
 def perceptron_forward(x, w, b):
@@ -73,14 +90,7 @@ def perceptron_forward(x, w, b):
     ValueError
         If the shapes do not fit.
     """
-    x = np.asarray(x)
-    w = np.asarray(w)
-    b = np.asarray(b)
-    if x.ndim != 2 or w.ndim not in (1, 2) or x.shape[1] != w.shape[0]:
-        raise ValueError(f"expected x (N, D) and w (D,) or (D, M); got {x.shape} and {w.shape}")
-    if b.ndim > 1 or (b.ndim == 1 and (w.ndim != 2 or b.shape[0] != w.shape[1])):
-        raise ValueError(f"b must be a scalar or have shape (M,); got {b.shape} for w {w.shape}")
-    return step(x @ w + b)
+    return _layer(x, w, b)
 
 
 #: Weights ``(w, b)`` of the single-perceptron logic gates on inputs in {0, 1}.
@@ -98,7 +108,12 @@ def _gate(name, x):
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"a gate takes x of shape (N, 2); got {x.shape}")
-    return perceptron_forward(x, np.array(w), b)
+    return _layer(x, np.array(w), b)
+
+
+def _and(x):
+    """AND gate (used by XOR without going through the public and_gate)."""
+    return _gate("AND", x)
 
 
 def and_gate(x):
@@ -114,7 +129,7 @@ def and_gate(x):
     ndarray, shape (N,)
         1.0 where both inputs are 1, else 0.0.
     """
-    return _gate("AND", x)
+    return _and(x)
 
 
 def or_gate(x):
@@ -180,8 +195,8 @@ def xor_gate(x):
     (w_or, b_or), (w_nand, b_nand) = GATES["OR"], GATES["NAND"]
     w1 = np.column_stack([w_or, w_nand])
     b1 = np.array([b_or, b_nand])
-    hidden = perceptron_forward(x, w1, b1)  # (N, 2): [OR, NAND]
-    return and_gate(hidden)
+    hidden = _layer(x, w1, b1)  # (N, 2): [OR, NAND]
+    return _and(hidden)
 
 
 class PerceptronResult(NamedTuple):
