@@ -1,0 +1,941 @@
+r"""Training a network: mini-batch SGD, a multilayer net, monitoring, hyper-parameter search.
+
+Parameters of a network live in a ``dict`` from names to arrays. For a net
+with ``L`` affine layers (``layer_sizes = [D, H1, ..., C]`` has ``L + 1``
+entries) the keys are
+
+* ``"W1", "b1", ..., "WL", "bL"``: layer ``l`` computes ``h @ W{l} + b{l}``,
+  ``W{l}`` of shape ``(layer_sizes[l-1], layer_sizes[l])``;
+* ``"gamma1", "beta1", ..., "gamma{L-1}", "beta{L-1}"`` with batch norm: one
+  pair per *hidden* layer (never after the last affine layer).
+
+Gradients come in a dict with the same keys. Nothing passed in is ever
+mutated: an update step returns a new dict (the arrays of parameters it did
+not change may be shared with the old one).
+
+The network is a stack of blocks ``affine → [batch norm] → activation``
+followed by a final affine layer and the softmax cross-entropy loss.
+:func:`mlp_forward_backward` composes the layers of the other chapters
+(:mod:`solutions.layers`, :mod:`solutions.activations`,
+:mod:`solutions.normalization`, :mod:`solutions.losses`);
+:func:`mlp_loss` is the same network without batch norm written out in plain
+NumPy (it is an exercise), and the tests check that the two agree.
+
+Batch norm's running statistics are state: a ``dict`` from the hidden layer
+index ``l`` (1 to ``L - 1``) to a :class:`~solutions.normalization.RunningStats`,
+passed in and returned, never modified (``None`` without batch norm).
+"""
+import itertools
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from solutions.activations import (
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    tanh_backward,
+    tanh_forward,
+)
+from solutions.initialization import kaiming_normal, small_random_normal, xavier_normal
+from solutions.layers import affine_backward, affine_forward
+from solutions.losses import cross_entropy
+from solutions.normalization import batchnorm_backward, batchnorm_forward, init_running_stats
+
+__all__ = [
+    "sgd_step",
+    "sgd_momentum_step",
+    "init_mlp",
+    "mlp_loss",
+    "LayerActivity",
+    "mlp_forward_backward",
+    "predict",
+    "accuracy",
+    "update_ratio",
+    "TrainResult",
+    "train",
+    "sample_log_uniform",
+    "sample_config",
+    "Trial",
+    "random_search",
+    "grid_search",
+    "make_spiral",
+]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+"""Names accepted by the ``activation`` argument of the networks here."""
+
+# Layer pairs of the activations chapter, for the composed network.
+_ACTIVATION_LAYERS = {
+    "relu": (relu_forward, relu_backward),
+    "tanh": (tanh_forward, tanh_backward),
+    "sigmoid": (sigmoid_forward, sigmoid_backward),
+}
+
+
+# --------------------------------------------------------------------------
+# update rules
+# --------------------------------------------------------------------------
+
+
+def _same_keys(params, other, what):
+    """Raise unless the dicts ``params`` and ``other`` have the same keys."""
+    if set(params) != set(other):
+        raise ValueError(
+            f"{what} must have the same keys as params; "
+            f"missing {sorted(set(params) - set(other))}, extra {sorted(set(other) - set(params))}"
+        )
+
+
+def sgd_step(params, grads, lr):
+    r"""One step of (mini-batch) stochastic gradient descent.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Current parameters, e.g. ``{"W1": ..., "b1": ...}``. Not modified.
+    grads : dict of str to ndarray
+        Gradient of the loss for every key of ``params``, each of the shape
+        of its parameter.
+    lr : float
+        Learning rate (step size).
+
+    Returns
+    -------
+    new_params : dict of str to ndarray
+        A **new** dict with ``params[k] - lr * grads[k]`` for every key, in
+        the order of ``params``; the arrays of ``params`` are left unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``params`` and ``grads`` do not have the same keys.
+
+    Notes
+    -----
+    .. math:: \theta \leftarrow \theta - \eta\, \nabla_\theta L
+
+    with :math:`\nabla_\theta L` the gradient on the current mini-batch: an
+    unbiased but noisy estimate of the gradient of the training loss.
+    """
+    _same_keys(params, grads, "grads")
+    return {name: params[name] - lr * grads[name] for name in params}
+
+
+def sgd_momentum_step(params, grads, velocity, lr, momentum=0.9):
+    r"""One step of SGD with (heavy-ball) momentum.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Current parameters. Not modified.
+    grads : dict of str to ndarray
+        Gradients, same keys and shapes as ``params``.
+    velocity : dict of str to ndarray or None
+        Velocity of every parameter from the previous step; ``None`` at the
+        first step (zero velocity). Not modified.
+    lr : float
+        Learning rate.
+    momentum : float, optional
+        Fraction of the velocity kept from one step to the next (default 0.9).
+
+    Returns
+    -------
+    new_params : dict of str to ndarray
+    new_velocity : dict of str to ndarray
+        Pass it back in at the next step.
+
+    Raises
+    ------
+    ValueError
+        If the dicts do not have the same keys.
+
+    Notes
+    -----
+    CS231n's form (the velocity includes the learning rate):
+
+    .. math::
+
+        v \leftarrow \mu v - \eta \nabla_\theta L, \qquad \theta \leftarrow \theta + v .
+
+    With a constant gradient the velocity tends to
+    :math:`-\eta \nabla L / (1 - \mu)`: momentum 0.9 takes steps up to ten
+    times larger along directions where the gradient keeps its sign, and
+    averages out directions where it oscillates. ``momentum=0`` is plain
+    :func:`sgd_step`. PyTorch's ``SGD(momentum=mu)`` keeps
+    :math:`b \leftarrow \mu b + \nabla L`, :math:`\theta \leftarrow \theta - \eta b`,
+    which is the same sequence of parameters for a constant learning rate.
+
+    References
+    ----------
+    .. [1] B. T. Polyak, "Some methods of speeding up the convergence of
+       iteration methods", USSR Computational Mathematics and Mathematical
+       Physics 4(5), 1964.
+    .. [2] I. Sutskever, J. Martens, G. Dahl and G. Hinton, "On the importance
+       of initialization and momentum in deep learning", ICML 2013.
+    """
+    _same_keys(params, grads, "grads")
+    if velocity is None:
+        velocity = {name: np.zeros_like(p) for name, p in params.items()}
+    _same_keys(params, velocity, "velocity")
+    new_velocity = {name: momentum * velocity[name] - lr * grads[name] for name in params}
+    new_params = {name: params[name] + new_velocity[name] for name in params}
+    return new_params, new_velocity
+
+
+# --------------------------------------------------------------------------
+# the network
+# --------------------------------------------------------------------------
+
+
+def init_mlp(layer_sizes, rng, init="kaiming", scale=0.01, batchnorm=False):
+    r"""Initial parameters of a fully connected network.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[D, H1, ..., C]``: input size, hidden widths, number of classes;
+        at least two entries (``[D, C]`` is softmax regression).
+    rng : numpy.random.Generator
+        Source of the random weights (drawn layer by layer, ``W1`` first).
+    init : {"kaiming", "xavier", "small"}, optional
+        ``"kaiming"`` (default): :func:`~solutions.initialization.kaiming_normal`,
+        standard deviation :math:`\sqrt{2 / \text{fan\_in}}` (for ReLU);
+        ``"xavier"``: :func:`~solutions.initialization.xavier_normal`,
+        :math:`\sqrt{2 / (\text{fan\_in} + \text{fan\_out})}`;
+        ``"small"``: :func:`~solutions.initialization.small_random_normal`,
+        ``scale`` whatever the layer size.
+    scale : float, optional
+        Standard deviation for ``init="small"`` (default 0.01); ignored otherwise.
+    batchnorm : bool, optional
+        Also create ``gamma{l}`` (ones) and ``beta{l}`` (zeros) for every
+        hidden layer ``l = 1 .. L-1``.
+
+    Returns
+    -------
+    params : dict of str to ndarray (float64)
+        ``W{l}`` of shape ``(layer_sizes[l-1], layer_sizes[l])``, ``b{l}``
+        zeros of shape ``(layer_sizes[l],)``, and with batch norm
+        ``gamma{l}``, ``beta{l}`` of shape ``(layer_sizes[l],)``; in the
+        order ``W1, b1, [gamma1, beta1,] W2, ...``.
+
+    Raises
+    ------
+    ValueError
+        For fewer than two sizes, a size below 1, or an unknown ``init``.
+
+    Notes
+    -----
+    All layers, the last one included, use the same rule. Biases start at 0
+    (the random weights already break the symmetry between units), and batch
+    norm starts as the identity after normalisation (:math:`\gamma = 1`,
+    :math:`\beta = 0`).
+    """
+    sizes = [int(s) for s in layer_sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"layer_sizes must hold at least two positive sizes [D, ..., C]; got {layer_sizes!r}")
+    initializers = {
+        "kaiming": lambda shape: kaiming_normal(shape, rng, nonlinearity="relu"),
+        "xavier": lambda shape: xavier_normal(shape, rng),
+        "small": lambda shape: small_random_normal(shape, rng, scale=scale),
+    }
+    if init not in initializers:
+        raise ValueError(f"init must be one of {sorted(initializers)}; got {init!r}")
+    L = len(sizes) - 1
+    params = {}
+    for l in range(1, L + 1):
+        fan_in, fan_out = sizes[l - 1], sizes[l]
+        params[f"W{l}"] = initializers[init]((fan_in, fan_out))
+        params[f"b{l}"] = np.zeros(fan_out)
+        if batchnorm and l < L:
+            params[f"gamma{l}"] = np.ones(fan_out)
+            params[f"beta{l}"] = np.zeros(fan_out)
+    return params
+
+
+def _n_layers(params, batchnorm=False):
+    """Number L of affine layers in ``params``, after checking that its keys are exactly the expected ones."""
+    L = sum(1 for name in params if name.startswith("W"))
+    expected = {f"{kind}{l}" for l in range(1, L + 1) for kind in ("W", "b")}
+    if batchnorm:
+        expected |= {f"{kind}{l}" for l in range(1, L) for kind in ("gamma", "beta")}
+    if L == 0 or set(params) != expected:
+        raise ValueError(
+            f"params must hold exactly the keys {sorted(expected) or ['W1', 'b1', '...']}"
+            f"{' (with batch norm)' if batchnorm else ''}; got {sorted(params)}"
+        )
+    return L
+
+
+def _activate(a, activation):
+    """Apply the activation named ``activation`` to the pre-activations ``a``."""
+    if activation == "relu":
+        return np.maximum(a, 0)
+    if activation == "tanh":
+        return np.tanh(a)
+    if activation == "sigmoid":
+        # sigmoid(a) = (1 + tanh(a / 2)) / 2: no exp, so no overflow for large |a|.
+        return 0.5 * (1 + np.tanh(0.5 * a))
+    raise ValueError(f"activation must be 'relu', 'tanh' or 'sigmoid'; got {activation!r}")
+
+
+def _activate_backward(dh, a, h, activation):
+    """Gradient with respect to the pre-activations ``a``, given ``dh = dL/dh`` and ``h = f(a)``."""
+    if activation == "relu":
+        return np.where(a > 0, dh, 0)  # subgradient 0 at a == 0
+    if activation == "tanh":
+        return dh * (1 - h * h)
+    return dh * h * (1 - h)  # sigmoid
+
+
+def mlp_loss(params, x, y=None, activation="relu", reg=0.0):
+    r"""Softmax-classifier MLP: loss and gradients of every parameter (no batch norm).
+
+    The network has L affine layers. Each hidden layer ``l = 1 .. L-1``
+    computes ``a = h @ W{l} + b{l}`` then ``h = f(a)`` (with ``h = x`` for the
+    first layer); the last one gives the class scores
+    ``scores = h @ W{L} + b{L}``, followed by the softmax cross-entropy.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Exactly the keys ``"W1", "b1", ..., "WL", "bL"`` (L >= 1), with
+        ``W{l}`` of shape ``(D_{l-1}, D_l)`` and ``b{l}`` of shape ``(D_l,)``;
+        ``D_0 = D`` and ``D_L = C``. Not modified.
+    x : ndarray, shape (N, D)
+        Minibatch of inputs. Not modified.
+    y : ndarray of int, shape (N,), or None
+        Correct class of each sample, in ``[0, C)``. ``None``: prediction
+        mode, return the scores only.
+    activation : {"relu", "tanh", "sigmoid"}, optional
+        Nonlinearity ``f`` of the hidden layers (default ``"relu"``; ReLU's
+        derivative at exactly 0 is taken as 0).
+    reg : float, optional
+        L2 regularization strength (default 0): the loss gets
+        ``0.5 * reg * sum_l sum(W{l} ** 2)`` added (weights only, not biases).
+
+    Returns
+    -------
+    scores : ndarray, shape (N, C)
+        When ``y`` is None.
+    loss : float
+        When ``y`` is given: mean cross-entropy over the N samples, plus the
+        regularization term.
+    grads : dict of str to ndarray
+        When ``y`` is given: the gradient of ``loss`` with respect to every
+        parameter, same keys (in the same order) and shapes as ``params``.
+
+    Raises
+    ------
+    ValueError
+        If ``params`` has other keys (batch norm's ``gamma``/``beta``: use
+        :func:`mlp_forward_backward`), ``y`` has the wrong shape, or the
+        activation is unknown.
+
+    Notes
+    -----
+    Forward, with :math:`h_0 = x`: :math:`a_l = h_{l-1} W_l + b_l`,
+    :math:`h_l = f(a_l)` for :math:`l < L`, scores :math:`s = h_{L-1} W_L + b_L`,
+
+    .. math::
+
+        \text{loss} = -\frac1N \sum_n \log \operatorname{softmax}(s_n)_{y_n}
+        + \frac{\lambda}{2} \sum_l \lVert W_l \rVert_F^2 .
+
+    Backward, from :math:`\partial \text{loss} / \partial s_{nc} =
+    (\operatorname{softmax}(s_n)_c - [c = y_n]) / N`, one affine and one
+    activation backward pass per layer; the regularization adds
+    :math:`\lambda W_l` to the gradient of each :math:`W_l`. The log-softmax
+    subtracts each row's maximum first, so large scores do not overflow.
+    Results are in the floating dtype of ``x`` and the parameters (float32
+    stays float32).
+    """
+    L = _n_layers(params)
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+
+    # Forward: keep what the backward pass needs from every hidden layer.
+    inputs, pre, post = [], [], []
+    h = x
+    for l in range(1, L):
+        a = h @ params[f"W{l}"] + params[f"b{l}"]
+        inputs.append(h)
+        pre.append(a)
+        h = _activate(a, activation)
+        post.append(h)
+    inputs.append(h)
+    scores = h @ params[f"W{L}"] + params[f"b{L}"]
+    if y is None:
+        return scores
+
+    y = np.asarray(y)
+    N = scores.shape[0]
+    if y.shape != (N,):
+        raise ValueError(f"y must have shape (N,) = ({N},); got {y.shape}")
+    rows = np.arange(N)
+    # Stable log-softmax: subtract each row's maximum before exponentiating.
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -np.mean(log_probs[rows, y])
+    if reg:
+        loss = loss + 0.5 * reg * sum(np.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1))
+
+    # Backward: d loss / d scores, then layer by layer down to W1.
+    dout = np.exp(log_probs)
+    dout[rows, y] -= 1
+    dout /= N
+    grads = {}
+    for l in range(L, 0, -1):
+        w = params[f"W{l}"]
+        grads[f"W{l}"] = inputs[l - 1].T @ dout + reg * w
+        grads[f"b{l}"] = dout.sum(axis=0)
+        if l > 1:
+            dout = _activate_backward(dout @ w.T, pre[l - 2], post[l - 2], activation)
+    return float(loss), {name: grads[name] for name in params}
+
+
+class LayerActivity(NamedTuple):
+    """Statistics of the hidden layers during one forward/backward pass, one entry per hidden layer."""
+
+    act_mean: np.ndarray
+    """Mean of the activations ``h_l = f(...)``, shape (L-1,)."""
+    act_std: np.ndarray
+    """Standard deviation (ddof=0) of the activations ``h_l``, shape (L-1,)."""
+    grad_std: np.ndarray
+    """Standard deviation of ``dL/dz_l``, the gradient at the affine output ``z_l`` (before batch norm), shape (L-1,)."""
+
+
+def mlp_forward_backward(params, x, y=None, activation="relu", batchnorm=False, reg=0.0,
+                         running=None, training=True, return_activity=False):
+    r"""Loss and gradients of an MLP built from the course's layers, with optional batch norm.
+
+    The hidden blocks are ``affine → [batch norm] → activation``, then a final
+    affine layer and the softmax cross-entropy. Without batch norm this is
+    the network of :func:`mlp_loss` (same loss, same gradients), composed of
+    :func:`~solutions.layers.affine_forward`, the activation layers,
+    :func:`~solutions.normalization.batchnorm_forward` and
+    :func:`~solutions.losses.cross_entropy`.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        ``W1, b1, ..., WL, bL`` and, with ``batchnorm``, ``gamma{l}`` and
+        ``beta{l}`` for ``l = 1 .. L-1`` (see :func:`init_mlp`). Not modified.
+    x : ndarray, shape (N, D)
+    y : ndarray of int, shape (N,), or None
+        Labels; ``None`` for prediction mode (scores only).
+    activation : {"relu", "tanh", "sigmoid"}, optional
+    batchnorm : bool, optional
+        Insert batch norm between each hidden affine layer and its activation.
+    reg : float, optional
+        L2 strength: ``0.5 * reg * sum(W{l} ** 2)`` is added to the loss
+        (weights only; not biases, not ``gamma``/``beta``).
+    running : dict of int to RunningStats, optional
+        Batch norm's running statistics per hidden layer ``l``; ``None``
+        starts from :func:`~solutions.normalization.init_running_stats`.
+        Not modified. Ignored without batch norm.
+    training : bool, optional
+        Batch norm in training mode (batch statistics, running ones updated;
+        default) or evaluation mode (running statistics, unchanged).
+    return_activity : bool, optional
+        Also return the :class:`LayerActivity` of the hidden layers.
+
+    Returns
+    -------
+    scores : ndarray, shape (N, C)
+        When ``y`` is None (nothing else is returned; use
+        ``training=False`` to predict with batch norm).
+    loss : float
+        Mean cross-entropy plus the regularization term.
+    grads : dict of str to ndarray
+        Same keys, order and shapes as ``params``.
+    new_running : dict of int to RunningStats, or None
+        Updated running statistics (training), ``running`` (evaluation), or
+        None without batch norm.
+    activity : LayerActivity
+        Only with ``return_activity=True``.
+
+    Raises
+    ------
+    ValueError
+        If the keys of ``params`` do not match ``batchnorm``, or on an
+        unknown activation.
+    """
+    L = _n_layers(params, batchnorm)
+    if activation not in _ACTIVATION_LAYERS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
+    act_forward, act_backward = _ACTIVATION_LAYERS[activation]
+    if batchnorm and running is None:
+        running = {l: init_running_stats(params[f"b{l}"].shape[0]) for l in range(1, L)}
+    new_running = {} if batchnorm else None
+
+    h = x
+    caches, outputs = [], []
+    for l in range(1, L):
+        z, affine_cache = affine_forward(h, params[f"W{l}"], params[f"b{l}"])
+        bn_cache = None
+        if batchnorm:
+            z, bn_cache, new_running[l] = batchnorm_forward(
+                z, params[f"gamma{l}"], params[f"beta{l}"], running[l], training=training)
+        h, act_cache = act_forward(z)
+        caches.append((affine_cache, bn_cache, act_cache))
+        outputs.append(h)
+    scores, last_cache = affine_forward(h, params[f"W{L}"], params[f"b{L}"])
+    if y is None:
+        return scores
+
+    loss, dscores = cross_entropy(scores, y)
+    if reg:
+        loss += 0.5 * reg * sum(float(np.sum(params[f"W{l}"] ** 2)) for l in range(1, L + 1))
+    grads = {}
+    dh, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(dscores, last_cache)
+    grad_std = np.zeros(L - 1)
+    for l in range(L - 1, 0, -1):
+        affine_cache, bn_cache, act_cache = caches[l - 1]
+        dz = act_backward(dh, act_cache)
+        if batchnorm:
+            dz, grads[f"gamma{l}"], grads[f"beta{l}"] = batchnorm_backward(dz, bn_cache)
+        grad_std[l - 1] = np.std(dz)
+        dh, grads[f"W{l}"], grads[f"b{l}"] = affine_backward(dz, affine_cache)
+    if reg:
+        for l in range(1, L + 1):
+            grads[f"W{l}"] = grads[f"W{l}"] + reg * params[f"W{l}"]
+    grads = {name: grads[name] for name in params}
+    if not return_activity:
+        return loss, grads, new_running
+    activity = LayerActivity(
+        act_mean=np.array([np.mean(h) for h in outputs]),
+        act_std=np.array([np.std(h) for h in outputs]),
+        grad_std=grad_std,
+    )
+    return loss, grads, new_running, activity
+
+
+def predict(params, x, activation="relu", batchnorm=False, running=None):
+    """Predicted class of every sample (batch norm in evaluation mode).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    x : ndarray, shape (N, D)
+    activation : {"relu", "tanh", "sigmoid"}, optional
+    batchnorm : bool, optional
+    running : dict of int to RunningStats, optional
+        Running statistics from training (needed with batch norm).
+
+    Returns
+    -------
+    ndarray of int64, shape (N,)
+        ``argmax`` of the scores.
+    """
+    scores = mlp_forward_backward(params, x, None, activation=activation, batchnorm=batchnorm,
+                                  running=running, training=False)
+    return np.argmax(scores, axis=1)
+
+
+def accuracy(params, x, y, activation="relu", batchnorm=False, running=None):
+    """Fraction of samples whose predicted class (see :func:`predict`) is ``y``.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
+    return float(np.mean(predict(params, x, activation, batchnorm, running) == np.asarray(y)))
+
+
+# --------------------------------------------------------------------------
+# monitoring
+# --------------------------------------------------------------------------
+
+
+def update_ratio(params, new_params):
+    r"""Relative size of an update, per parameter: ``||new - old|| / ||old||``.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Parameters before the update. Not modified.
+    new_params : dict of str to ndarray
+        Parameters after it, same keys and shapes. Not modified.
+
+    Returns
+    -------
+    dict of str to float
+        For every key of ``params`` (in its order), the Frobenius (L2) norm of
+        the change divided by the norm of the **old** parameter — a plain
+        division, so a parameter of norm 0 (a bias at initialization) gives
+        ``inf`` if it moved and ``nan`` if it did not.
+
+    Raises
+    ------
+    ValueError
+        If the dicts do not have the same keys.
+
+    Notes
+    -----
+    .. math:: r_\theta = \frac{\lVert \theta_{t+1} - \theta_t \rVert}{\lVert \theta_t \rVert}
+
+    A rule of thumb (Karpathy, CS231n): for the weight matrices it should be
+    around :math:`10^{-3}`. Much smaller (1e-5) and the learning rate is
+    probably too low; much larger (1e-1) and it is probably too high.
+    """
+    _same_keys(params, new_params, "new_params")
+    ratios = {}
+    with np.errstate(divide="ignore", invalid="ignore"):  # norm 0: inf or nan, as documented
+        for name in params:
+            old = np.asarray(params[name])
+            change = np.sqrt(np.sum((np.asarray(new_params[name]) - old) ** 2))
+            ratios[name] = float(np.float64(change) / np.float64(np.sqrt(np.sum(old ** 2))))
+    return ratios
+
+
+# --------------------------------------------------------------------------
+# the training loop
+# --------------------------------------------------------------------------
+
+
+class TrainResult(NamedTuple):
+    """What :func:`train` returns: the trained parameters and the history of training."""
+
+    params: dict
+    """Parameters after the last step."""
+    running: dict | None
+    """Batch norm's running statistics after the last step (None without batch norm)."""
+    loss_history: np.ndarray
+    """Mini-batch loss (with regularization) of every iteration, shape (iterations,)."""
+    train_acc: np.ndarray
+    """Accuracy on the whole training set after each epoch (evaluation mode), shape (epochs,)."""
+    val_acc: np.ndarray
+    """Accuracy on the validation set after each epoch, shape (epochs,)."""
+    val_loss: np.ndarray
+    """Cross-entropy (without regularization) on the validation set after each epoch, shape (epochs,)."""
+    record_iters: np.ndarray
+    """Iterations (0-based) at which the monitoring statistics below were recorded, shape (R,)."""
+    update_ratios: dict
+    """For each weight matrix ``W{l}``: :func:`update_ratio` of the step taken at each recorded iteration, shape (R,)."""
+    act_std: np.ndarray
+    """Standard deviation of each hidden layer's activations at each recorded iteration, shape (R, L-1)."""
+    grad_std: np.ndarray
+    """Standard deviation of each hidden layer's ``dL/dz`` (see :class:`LayerActivity`), shape (R, L-1)."""
+    diverged: bool
+    """True when the loss became inf or NaN; training stopped there and later entries are NaN."""
+
+
+def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
+          activation="relu", batchnorm=False, reg=0.0, momentum=0.0, lr_decay=1.0, record_every=10):
+    r"""Train an MLP with mini-batch SGD (optionally with momentum) and record what happens.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Initial parameters (e.g. from :func:`init_mlp`). Not modified.
+    x_train : ndarray, shape (N, D)
+    y_train : ndarray of int, shape (N,)
+    x_val : ndarray, shape (M, D)
+    y_val : ndarray of int, shape (M,)
+    lr : float
+        Initial learning rate.
+    epochs : int
+        Number of passes over the training set.
+    batch_size : int
+        Samples per mini-batch. Each epoch visits a fresh random permutation
+        of the training set in ``max(N // batch_size, 1)`` batches; the last
+        ``N % batch_size`` samples of the permutation are left out of that
+        epoch (so every batch has the same size, which batch norm likes).
+    rng : numpy.random.Generator
+        Draws the permutations.
+    activation : {"relu", "tanh", "sigmoid"}, optional
+    batchnorm : bool, optional
+        ``params`` must then have the ``gamma``/``beta`` keys.
+    reg : float, optional
+        L2 regularization strength (see :func:`mlp_forward_backward`).
+    momentum : float, optional
+        0 (default): :func:`sgd_step`; otherwise :func:`sgd_momentum_step`
+        with this momentum.
+    lr_decay : float, optional
+        The learning rate is multiplied by this after every epoch (default 1).
+    record_every : int, optional
+        Record update ratios and activation/gradient statistics every this
+        many iterations (and at iteration 0).
+
+    Returns
+    -------
+    TrainResult
+        Final parameters and running statistics, the loss of every
+        iteration, train/validation accuracy and validation loss per epoch,
+        and the monitoring history.
+
+    Notes
+    -----
+    Accuracies and the validation loss are measured after each epoch with
+    batch norm in evaluation mode (running statistics). If the mini-batch
+    loss becomes inf or NaN (learning rate far too high) training stops,
+    ``diverged`` is True and the remaining history is NaN; floating-point
+    warnings on the way there are silenced.
+    """
+    x_train = np.asarray(x_train)
+    y_train = np.asarray(y_train)
+    N = x_train.shape[0]
+    batch = min(int(batch_size), N)
+    per_epoch = max(N // batch, 1)
+    weights = [name for name in params if name.startswith("W")]
+    L = len(weights)
+
+    loss_history = np.full(epochs * per_epoch, np.nan)
+    train_acc, val_acc, val_loss = (np.full(epochs, np.nan) for _ in range(3))
+    record_iters, ratio_rows, act_rows, grad_rows = [], [], [], []
+    running, velocity, diverged = None, None, False
+    it = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            order = rng.permutation(N)
+            for k in range(per_epoch):
+                idx = order[k * batch:(k + 1) * batch]
+                record = it % record_every == 0
+                result = mlp_forward_backward(
+                    params, x_train[idx], y_train[idx], activation=activation, batchnorm=batchnorm,
+                    reg=reg, running=running, training=True, return_activity=record)
+                loss, grads, running = result[:3]
+                loss_history[it] = loss
+                if not np.isfinite(loss):
+                    diverged = True
+                    break
+                if momentum:
+                    new_params, velocity = sgd_momentum_step(params, grads, velocity, lr, momentum)
+                else:
+                    new_params = sgd_step(params, grads, lr)
+                if record:
+                    ratios = update_ratio({w: params[w] for w in weights}, {w: new_params[w] for w in weights})
+                    record_iters.append(it)
+                    ratio_rows.append([ratios[w] for w in weights])
+                    act_rows.append(result[3].act_std)
+                    grad_rows.append(result[3].grad_std)
+                params = new_params
+                it += 1
+            if diverged:
+                break
+            train_acc[epoch] = accuracy(params, x_train, y_train, activation, batchnorm, running)
+            val_acc[epoch] = accuracy(params, x_val, y_val, activation, batchnorm, running)
+            scores = mlp_forward_backward(params, x_val, None, activation=activation, batchnorm=batchnorm,
+                                          running=running, training=False)
+            val_loss[epoch] = cross_entropy(scores, y_val)[0]
+            lr *= lr_decay
+
+    ratio_rows = np.array(ratio_rows, dtype=np.float64).reshape(-1, L)
+    return TrainResult(
+        params=params,
+        running=running,
+        loss_history=loss_history,
+        train_acc=train_acc,
+        val_acc=val_acc,
+        val_loss=val_loss,
+        record_iters=np.array(record_iters, dtype=np.int64),
+        update_ratios={w: ratio_rows[:, i] for i, w in enumerate(weights)},
+        act_std=np.array(act_rows, dtype=np.float64).reshape(-1, L - 1),
+        grad_std=np.array(grad_rows, dtype=np.float64).reshape(-1, L - 1),
+        diverged=diverged,
+    )
+
+
+# --------------------------------------------------------------------------
+# hyper-parameter search
+# --------------------------------------------------------------------------
+
+
+def sample_log_uniform(rng, low, high, size=None):
+    r"""Random values whose base-10 logarithm is uniform on ``[log10(low), log10(high)]``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The only source of randomness.
+    low, high : float
+        Range, ``0 < low <= high``.
+    size : int or tuple of int, optional
+        Shape of the result; ``None`` (default) for a single value.
+
+    Returns
+    -------
+    float or ndarray of float64
+        A Python float when ``size`` is None, else an array of shape ``size``;
+        every value in ``[low, high]``.
+
+    Raises
+    ------
+    ValueError
+        Unless ``0 < low <= high``.
+
+    Notes
+    -----
+    Learning rates and regularization strengths act multiplicatively, so a
+    search should spend as many trials between 1e-4 and 1e-3 as between 1e-2
+    and 1e-1. With :math:`u \sim \mathcal U(\log_{10} a, \log_{10} b)` the value
+    is :math:`10^u`: each decade of the range gets the same share of samples,
+    where a uniform draw on :math:`[a, b]` would put 90 % of them in the top
+    decade.
+
+    References
+    ----------
+    .. [1] J. Bergstra and Y. Bengio, "Random search for hyper-parameter
+       optimization", JMLR 13, 2012.
+    """
+    if not 0 < low <= high:
+        raise ValueError(f"need 0 < low <= high; got low={low!r}, high={high!r}")
+    values = 10.0 ** rng.uniform(np.log10(low), np.log10(high), size)
+    # 10 ** log10(v) can miss v by an ulp: keep the values inside the range.
+    values = np.clip(values, low, high)
+    return float(values) if size is None else values
+
+
+def sample_config(space, rng):
+    """Draw one configuration from a search space.
+
+    Parameters
+    ----------
+    space : dict of str to tuple
+        For each hyper-parameter, one of ``("log", low, high)`` (see
+        :func:`sample_log_uniform`), ``("uniform", low, high)``,
+        ``("int", low, high)`` (an integer in ``[low, high]``, both included)
+        or ``("choice", options)`` (one of a sequence of values, equally likely).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    dict of str to value
+        One value per key of ``space``, drawn in the order of ``space``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown kind of range.
+    """
+    config = {}
+    for name, (kind, *args) in space.items():
+        if kind == "log":
+            config[name] = sample_log_uniform(rng, *args)
+        elif kind == "uniform":
+            config[name] = float(rng.uniform(*args))
+        elif kind == "int":
+            config[name] = int(rng.integers(args[0], args[1] + 1))
+        elif kind == "choice":
+            options = list(args[0])
+            config[name] = options[int(rng.integers(len(options)))]
+        else:
+            raise ValueError(f"{name}: unknown kind {kind!r}; use 'log', 'uniform', 'int' or 'choice'")
+    return config
+
+
+class Trial(NamedTuple):
+    """One evaluated configuration of a search."""
+
+    config: dict
+    """Hyper-parameter name -> value."""
+    score: float
+    """What the objective returned (higher is better, e.g. validation accuracy)."""
+
+
+def random_search(objective, space, n_trials, rng):
+    """Random search: evaluate ``objective`` on ``n_trials`` configurations drawn from ``space``.
+
+    Parameters
+    ----------
+    objective : callable
+        ``objective(config) -> float``, higher is better (e.g. trains a net
+        with the hyper-parameters in ``config`` and returns its validation
+        accuracy). It may use its own random generator.
+    space : dict of str to tuple
+        See :func:`sample_config`.
+    n_trials : int
+    rng : numpy.random.Generator
+        Draws the configurations (only them).
+
+    Returns
+    -------
+    list of Trial
+        In the order evaluated; ``max(trials, key=lambda t: t.score)`` is the best.
+
+    Notes
+    -----
+    Bergstra and Bengio's argument: when only a few hyper-parameters matter,
+    a grid of ``k`` values per axis tries only ``k`` distinct values of each,
+    while ``k**d`` random trials try ``k**d`` distinct values of every one.
+    """
+    trials = []
+    for _ in range(n_trials):
+        config = sample_config(space, rng)
+        trials.append(Trial(config=config, score=float(objective(config))))
+    return trials
+
+
+def grid_search(objective, grid):
+    """Grid search: evaluate ``objective`` on every combination of the values in ``grid``.
+
+    Parameters
+    ----------
+    objective : callable
+        ``objective(config) -> float``, higher is better.
+    grid : dict of str to sequence
+        Values to try for each hyper-parameter.
+
+    Returns
+    -------
+    list of Trial
+        ``prod(len(v) for v in grid.values())`` trials, the last key varying fastest.
+    """
+    names = list(grid)
+    trials = []
+    for values in itertools.product(*(list(grid[name]) for name in names)):
+        config = dict(zip(names, values))
+        trials.append(Trial(config=config, score=float(objective(config))))
+    return trials
+
+
+# --------------------------------------------------------------------------
+# a toy data set
+# --------------------------------------------------------------------------
+
+
+def make_spiral(n_per_class, n_classes, rng, noise=0.2):
+    r"""The two-dimensional spiral data set of CS231n: one arm per class.
+
+    Parameters
+    ----------
+    n_per_class : int
+        Points per class (at least 2).
+    n_classes : int
+        Number of classes (arms).
+    rng : numpy.random.Generator
+        Draws the angular noise, ``n_classes * n_per_class`` standard normal
+        values, class 0 first.
+    noise : float, optional
+        Standard deviation of the noise added to the angle (default 0.2).
+
+    Returns
+    -------
+    x : ndarray, float64, shape (n_classes * n_per_class, 2)
+        Points, class by class.
+    y : ndarray, int64, shape (n_classes * n_per_class,)
+        Class of each point: ``n_per_class`` zeros, then ones, ...
+
+    Notes
+    -----
+    Point :math:`i = 0 .. n-1` of class :math:`k` has radius
+    :math:`r_i = i / (n - 1)` and angle
+    :math:`t = 4k + 4 i / (n - 1) + \text{noise} \cdot \varepsilon`,
+    :math:`\varepsilon \sim \mathcal N(0, 1)`, and sits at
+    :math:`(r \sin t, r \cos t)`. No linear classifier separates the arms;
+    a small MLP does.
+    """
+    n, K = int(n_per_class), int(n_classes)
+    if n < 2 or K < 1:
+        raise ValueError(f"need n_per_class >= 2 and n_classes >= 1; got {n_per_class}, {n_classes}")
+    steps = np.linspace(0.0, 1.0, n)
+    radius = np.tile(steps, K)
+    y = np.repeat(np.arange(K, dtype=np.int64), n)
+    angle = 4.0 * (y + radius) + noise * rng.standard_normal(K * n)
+    x = radius[:, None] * np.stack([np.sin(angle), np.cos(angle)], axis=1)
+    return x, y
