@@ -330,9 +330,9 @@ def mlp_loss(params, x, y=None, activation="relu", reg=0.0):
     Raises
     ------
     ValueError
-        If ``params`` has other keys (batch norm's ``gamma``/``beta``: use
-        :func:`mlp_forward_backward`), ``y`` has the wrong shape, or the
-        activation is unknown.
+        If ``params`` has other keys (this network has no batch norm, so no
+        ``gamma``/``beta``), ``y`` has the wrong shape, or the activation is
+        unknown.
 
     Notes
     -----

@@ -52,7 +52,7 @@ class Spec:
 
 
 _REGISTRY: dict[str, Spec] = {}
-CHAPTERS = ("perceptron", "activations", "losses", "preprocessing", "initialization", "normalization")
+CHAPTERS = ("perceptron", "activations", "losses", "preprocessing", "initialization", "normalization", "training")
 
 
 def hidden(qualname: str, **options):

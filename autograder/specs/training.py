@@ -1,0 +1,301 @@
+"""Hidden cases for the training chapter.
+
+Every parameter array handed to a learner's function is **read-only**, also
+inside the ``params``/``grads`` dicts (where the grader's own mutation check
+does not look): an update written in place (``params[k] -= ...``) fails with
+"assignment destination is read-only" instead of passing unnoticed.
+
+``sgd_step`` is tried on the parameters of nets of one to three layers (with
+and without batch norm's ``gamma``/``beta``), a convolution-shaped 4-D
+weight, learning rates from 1e-3 to 1 and 0, and float32. Every key of the
+returned dict is compared.
+
+``mlp_loss`` is tried on nets of one affine layer (softmax regression) to four,
+with random widths, each activation (``relu``, ``tanh``, ``sigmoid``, and the
+default), with and without L2 regularization, a single sample, two classes,
+prediction mode (``y`` omitted or ``None``: the scores are compared), scores
+reaching ±1e3 (a softmax or log without the maximum subtracted overflows or
+gives ``log(0)``) and float32. The loss and the gradient of every parameter are
+compared. Hidden pre-activations are kept at least 1e-6 away from 0, so that no
+rounding difference can move a ReLU across its kink.
+
+``update_ratio`` is tried on random parameters moved by relative amounts from
+1e-4 to 1e-1, 1-D to 4-D arrays, an unchanged parameter (ratio 0), a bias of
+norm 0 that moved (``inf``) or did not (``nan``), and float32.
+
+``sample_log_uniform`` draws random numbers, so it is not compared value by
+value. With ``size=None`` (and small sizes) the range is so narrow
+(``high = low * (1 + 1e-7)``, or ``low == high``) that every correct value
+is within ``rtol=1e-5`` of ours: those cases check the type (a Python float
+for ``size=None``), the shape and the range. Large samples (10⁴ to 3·10⁴
+values over ranges of 0.6 to 6 decades) must have the requested shape, only
+positive finite values, and the base-10 logarithms must pass a two-sample
+Kolmogorov–Smirnov test against our own sample at the 1e-10 level
+(distance below ``3.5 sqrt(2/n)``). A uniform draw on ``[low, high]`` (not on
+the logarithms), natural logarithms mixed with powers of 10, or a shifted
+range are off by 0.2 or more; a correct implementation fails by chance with
+probability below 1e-10.
+
+Tolerances: float64 results must agree to ``rtol=1e-7, atol=1e-10`` (a
+correct implementation differs from ours by rounding only); float32 results
+to ``rtol=1e-4, atol=1e-5`` (an independent implementation with another
+order of operations stayed within 1 % of these over 1000 seeds).
+``update_ratio`` returns Python floats whatever the dtype, so one tolerance,
+``rtol=1e-5``, covers float32 parameters; dividing by the norm of the new
+parameter instead of the old one is off by 1e-4 or more on every case.
+"""
+import math
+
+import numpy as np
+
+from autograder.grading import compare
+from autograder.specs import Case, hidden, normal
+
+TOL = dict(rtol=1e-7, atol=1e-10, rtol32=1e-4, atol32=1e-5)
+
+
+class _ReadOnly(np.ndarray):
+    """An array that stays read-only through the grader's deep copies (see the normalization specs)."""
+
+    def __deepcopy__(self, memo):
+        return _frozen(self)
+
+
+def _frozen(a):
+    a = np.array(a).view(_ReadOnly)
+    a.setflags(write=False)
+    return a
+
+
+def _freeze(params):
+    return {k: _frozen(v) for k, v in params.items()}
+
+
+def _tolerance(array, rtol, atol):
+    """float32 tolerances for a float32 reference array, else the float64 ones given."""
+    if isinstance(array, np.ndarray) and array.dtype == np.float32:
+        return TOL["rtol32"], TOL["atol32"]
+    return rtol, atol
+
+
+def _compare_dicts(got, expected, rtol, atol, what):
+    """Compare two dicts of arrays or numbers key by key."""
+    if not isinstance(got, dict):
+        return f"{what} should be a dict with the keys {list(expected)}, got {type(got).__name__}"
+    if set(got) != set(expected):
+        return f"{what} should have the keys {sorted(expected)}, got {sorted(map(str, got))}"
+    for key, exp in expected.items():
+        problem = compare(got[key], exp, *_tolerance(exp, rtol, atol), where=f"{what}[{key!r}]")
+        if problem:
+            return problem
+    return None
+
+
+def _net(rng, sizes, dtype=np.float64, batchnorm=False, scale=None):
+    """Random parameters of an MLP: Kaiming-sized weights, biases (and gamma, beta) away from their initial values."""
+    params = {}
+    L = len(sizes) - 1
+    for l in range(1, L + 1):
+        std = math.sqrt(2.0 / sizes[l - 1]) if scale is None else scale
+        params[f"W{l}"] = normal(rng, (sizes[l - 1], sizes[l]), std, dtype)
+        params[f"b{l}"] = normal(rng, sizes[l], 0.1, dtype)
+        if batchnorm and l < L:
+            params[f"gamma{l}"] = (1 + normal(rng, sizes[l], 0.2)).astype(dtype)
+            params[f"beta{l}"] = normal(rng, sizes[l], 0.2, dtype)
+    return params
+
+
+def _sizes(rng, n_layers, low=2, high=9):
+    return [int(s) for s in rng.integers(low, high, n_layers + 1)]
+
+
+# -- sgd_step --------------------------------------------------------------------
+
+def _check_sgd(got, expected, rtol, atol):
+    return _compare_dicts(got, expected, rtol, atol, "new_params")
+
+
+def _grads_like(rng, params):
+    return {k: normal(rng, v.shape, 1.0, v.dtype) for k, v in params.items()}
+
+
+@hidden("training.sgd_step", check=_check_sgd, **TOL,
+        why="every key of the new dict; parameters are read-only arrays.")
+def _sgd_step_cases(rng):
+    for n_layers, lr in [(1, 0.1), (2, 1e-3), (3, 1.0)]:
+        params = _net(rng, _sizes(rng, n_layers))
+        yield Case(f"{n_layers}-layer net, lr {lr:g}", (_freeze(params), _freeze(_grads_like(rng, params)), lr))
+    params = _net(rng, _sizes(rng, 3), batchnorm=True)
+    yield Case("3-layer net with batch norm's gamma and beta, lr 0.05",
+               (_freeze(params), _freeze(_grads_like(rng, params)), 0.05))
+    params = {"W": normal(rng, (4, 3, 2, 2), 0.3), "b": normal(rng, 4, 0.1)}
+    yield Case("a 4-D (convolution) weight and a bias, lr 0.3", (_freeze(params), _freeze(_grads_like(rng, params)), 0.3))
+    params = _net(rng, _sizes(rng, 2))
+    yield Case("lr 0: the parameters come back unchanged", (_freeze(params), _freeze(_grads_like(rng, params)), 0.0))
+    params = _net(rng, _sizes(rng, 2), dtype=np.float32)
+    yield Case("float32 parameters and gradients, lr 0.01",
+               (_freeze(params), _freeze(_grads_like(rng, params)), 0.01))
+
+
+# -- mlp_loss --------------------------------------------------------------------
+
+def _hidden_preactivations(params, x, activation):
+    """The hidden pre-activations of the net (for keeping them away from ReLU's kink)."""
+    L = sum(1 for k in params if k.startswith("W"))
+    f = {"relu": lambda a: np.maximum(a, 0), "tanh": np.tanh,
+         "sigmoid": lambda a: 0.5 * (1 + np.tanh(0.5 * a))}[activation]
+    h, out = x, []
+    for l in range(1, L):
+        a = h @ params[f"W{l}"] + params[f"b{l}"]
+        out.append(a)
+        h = f(a)
+    return out
+
+
+def _loss_case(rng, sizes, N, activation="relu", reg=0.0, dtype=np.float64, predict=False, scale=None,
+               x_scale=1.0):
+    """(args, kwargs) of one mlp_loss case, drawn until no hidden pre-activation is within 1e-6 of 0."""
+    while True:
+        params = _net(rng, sizes, dtype, scale=scale)
+        x = normal(rng, (N, sizes[0]), x_scale, dtype)
+        if all(np.abs(a).min() > 1e-6 for a in _hidden_preactivations(params, x, activation or "relu")):
+            break
+    kwargs = {} if activation is None else {"activation": activation}
+    if reg:
+        kwargs["reg"] = reg
+    if predict:
+        return (_freeze(params), x), kwargs
+    y = rng.integers(0, sizes[-1], N)
+    return (_freeze(params), x, y), kwargs
+
+
+def _check_loss(got, expected, rtol, atol):
+    if isinstance(expected, np.ndarray):  # prediction mode
+        return compare(got, expected, *_tolerance(expected, rtol, atol), where="scores")
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"the function should return (loss, grads), got {type(got).__name__}"
+    loss, grads = expected
+    rtol, atol = _tolerance(next(iter(grads.values())), rtol, atol)
+    if isinstance(got[0], (np.ndarray, tuple, list, dict)) and np.ndim(got[0]) != 0:
+        return f"loss should be a single number, got {type(got[0]).__name__}"
+    return (compare(got[0], loss, rtol, atol, where="loss")
+            or _compare_dicts(got[1], grads, rtol, atol, "grads"))
+
+
+@hidden("training.mlp_loss", check=_check_loss, **TOL,
+        why="loss and every gradient (or the scores when y is None); parameters are read-only arrays.")
+def _mlp_loss_cases(rng):
+    for n_layers, activation in [(1, "relu"), (2, "relu"), (3, "tanh"), (4, "sigmoid")]:
+        sizes = _sizes(rng, n_layers)
+        args, kwargs = _loss_case(rng, sizes, int(rng.integers(3, 9)), activation)
+        yield Case(f"{n_layers} affine layer{'s' if n_layers > 1 else ''} {sizes}, {activation}", args, kwargs)
+    sizes = _sizes(rng, 2)
+    args, kwargs = _loss_case(rng, sizes, 6, None)
+    yield Case(f"2 layers {sizes}, activation not given (ReLU by default)", args, kwargs)
+    for activation, reg in [("relu", 0.1), ("tanh", 1.5)]:
+        sizes = _sizes(rng, 3)
+        args, kwargs = _loss_case(rng, sizes, 5, activation, reg=reg)
+        yield Case(f"3 layers {sizes}, {activation}, L2 regularization reg={reg:g}", args, kwargs)
+    args, kwargs = _loss_case(rng, [5, 7, 3], 1, "sigmoid", reg=0.2)
+    yield Case("a single sample, sigmoid, reg=0.2", args, kwargs)
+    args, kwargs = _loss_case(rng, [4, 6, 2], 8, "relu")
+    yield Case("two classes", args, kwargs)
+    args, kwargs = _loss_case(rng, [6, 8, 4], 5, "relu", predict=True)
+    yield Case("prediction mode: y not given, the scores are returned", args, kwargs)
+    args, kwargs = _loss_case(rng, [3, 5, 5, 4], 4, "tanh", predict=True)
+    yield Case("prediction mode: y=None, tanh", (*args, None), kwargs)
+    args, kwargs = _loss_case(rng, [4, 6, 5], 6, "relu", scale=8.0, x_scale=6.0)
+    yield Case("scores up to about ±1e3 (a stable log-softmax is needed)", args, kwargs)
+    args, kwargs = _loss_case(rng, [5, 8, 6, 4], 7, "tanh", reg=0.05, dtype=np.float32)
+    yield Case("float32 input and parameters, tanh, reg=0.05", args, kwargs)
+
+
+# -- update_ratio ----------------------------------------------------------------
+
+def _moved(rng, params, relative):
+    """``params`` moved by about ``relative`` times their norm, in random directions."""
+    new = {}
+    for k, v in params.items():
+        step = rng.standard_normal(v.shape)
+        step *= relative * np.linalg.norm(v) / max(np.linalg.norm(step), 1e-300)
+        new[k] = (v + step).astype(v.dtype)
+    return new
+
+
+def _check_ratio(got, expected, rtol, atol):
+    return _compare_dicts(got, expected, rtol, atol, "the ratios")
+
+
+@hidden("training.update_ratio", check=_check_ratio, rtol=1e-5, atol=0.0, rtol32=1e-5, atol32=0.0,
+        why="Python floats for every key, whatever the dtype: one tolerance; norm-0 parameters give inf or nan.")
+def _update_ratio_cases(rng):
+    for n_layers, relative in [(1, 1e-3), (2, 1e-2), (3, 1e-4)]:
+        params = _net(rng, _sizes(rng, n_layers))
+        yield Case(f"{n_layers}-layer net moved by about {relative:g}",
+                   (_freeze(params), _freeze(_moved(rng, params, relative))))
+    params = {"W": normal(rng, (3, 2, 3, 3), 0.2), "g": normal(rng, 5)}
+    yield Case("a 4-D weight and a 1-D parameter moved by about 0.1", (_freeze(params), _freeze(_moved(rng, params, 0.1))))
+    params = _net(rng, [4, 5, 3])
+    new = _moved(rng, params, 0.01)
+    new["W2"] = params["W2"].copy()
+    yield Case("one parameter unchanged (ratio 0)", (_freeze(params), _freeze(new)))
+    params = {"W": normal(rng, (4, 3)), "b": np.zeros(3), "c": np.zeros(2)}
+    new = {"W": params["W"] + normal(rng, (4, 3), 1e-3), "b": normal(rng, 3, 1e-3), "c": np.zeros(2)}
+    yield Case("zero biases, one moved (inf) and one not (nan)", (_freeze(params), _freeze(new)))
+    params = _net(rng, _sizes(rng, 2), dtype=np.float32)
+    yield Case("float32 parameters", (_freeze(params), _freeze(_moved(rng, params, 1e-2))))
+
+
+# -- sample_log_uniform ----------------------------------------------------------
+
+_KS = 3.5  # two-sample KS at the 1e-10 level: P(D > c sqrt(2/n)) <= 2 exp(-c^2) with equal sizes
+
+
+def _check_log_uniform(got, expected, rtol, atol):
+    if np.ndim(expected) == 0:
+        if not isinstance(got, (float, np.floating)):
+            return f"with size=None the result should be a single float, got {type(got).__name__}"
+        return compare(got, expected, rtol, atol, where="the value (outside [low, high]?)")
+    try:
+        if got is None or isinstance(got, (str, bytes, dict, set, tuple)):
+            raise TypeError
+        arr = np.array(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"the result should be an array of shape {np.shape(expected)}, got {type(got).__name__}"
+    if arr.shape != expected.shape:
+        return f"the result has shape {arr.shape}, expected shape {expected.shape} (the size argument)"
+    if not (np.isfinite(arr).all() and (arr > 0).all()):
+        return "the values should all be positive and finite"
+    if expected.max() <= expected.min() * (1 + 1e-6):  # a narrow range: every correct value is close to ours
+        return compare(arr, expected, rtol, atol, where="the values (outside [low, high]?)")
+    a, b = np.sort(np.log10(arr).ravel()), np.sort(np.log10(expected).ravel())
+    grid = np.concatenate([a, b])
+    distance = np.max(np.abs(np.searchsorted(a, grid, side="right") / a.size
+                             - np.searchsorted(b, grid, side="right") / b.size))
+    limit = _KS * math.sqrt(2 / b.size)
+    if distance > limit:
+        return (f"the base-10 logarithms of the values are not uniform on [log10(low), log10(high)]: "
+                f"Kolmogorov-Smirnov distance {distance:.3f} from the expected distribution (allowed {limit:.3f})")
+    return None
+
+
+def _fresh(rng):
+    return np.random.default_rng(int(rng.integers(2**63)))
+
+
+@hidden("training.sample_log_uniform", check=_check_log_uniform, rtol=1e-5, atol=0.0, rtol32=1e-5, atol32=0.0,
+        why="random values: a narrow range for size=None and small sizes (rtol is the range), "
+            "a Kolmogorov-Smirnov test of the logarithms for large samples.")
+def _sample_log_uniform_cases(rng):
+    for low in (float(10 ** rng.uniform(-6, -2)), float(rng.uniform(1, 50))):
+        yield Case(f"size=None, a narrow range starting at {low:.3g}", (_fresh(rng), low, low * (1 + 1e-7)))
+    low = float(10 ** rng.uniform(-3, 0))
+    yield Case("low == high, size=5", (_fresh(rng), low, low), {"size": 5})
+    low = float(10 ** rng.uniform(-4, -1))
+    yield Case("a narrow range, size=(3, 4)", (_fresh(rng), low, low * (1 + 1e-7)), {"size": (3, 4)})
+    yield Case("20000 values on [1e-5, 1e-1]", (_fresh(rng), 1e-5, 1e-1), {"size": 20000})
+    yield Case("10000 values on [0.5, 2] (less than one decade)", (_fresh(rng), 0.5, 2.0), {"size": 10000})
+    yield Case("size (200, 100) on [1e-3, 10]", (_fresh(rng), 1e-3, 10.0), {"size": (200, 100)})
+    low = float(10 ** rng.uniform(-6, -2))
+    high = low * float(10 ** rng.uniform(1, 4))
+    yield Case("30000 values on a random range of 1 to 4 decades", (_fresh(rng), low, high), {"size": 30000})
