@@ -23,6 +23,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,7 @@ import nbformat
 
 from autograder.assemble import REPO, TEMPLATES, assemble, graded_functions
 from autograder.grading import SECRET_ENV
+from autograder.nbgrader_plugins import _kill_uid
 
 log = logging.getLogger("autograder")
 
@@ -48,8 +50,12 @@ def chapters() -> list[str]:
 
 # -- nbgrader plumbing ---------------------------------------------------------
 
-def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run one real nbgrader command in ``course``, with the grading secret in its environment."""
+def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run one real nbgrader command in ``course``, with the grading secret in its environment.
+
+    With ``timeout`` (seconds of wall time) the whole process group is killed
+    when it runs over, and the result has return code -9 and a note on stderr.
+    """
     env = dict(os.environ)
     # nbgrader shells out to `alembic` (gradebook migrations): our venv's bin must be on PATH.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -58,7 +64,16 @@ def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.Complet
         env[SECRET_ENV] = secret_file.read_text().strip()
     cmd = [sys.executable, "-m", "nbgrader", *args]
     log.debug("$ %s", " ".join(cmd))
-    proc = subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True)
+    popen = subprocess.Popen(cmd, cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        out, err = popen.communicate(timeout=timeout)
+        proc = subprocess.CompletedProcess(cmd, popen.returncode, out, err)
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        _kill_uid(61000 + popen.pid % 3000)  # the sandboxed kernel runs in its own session
+        out, err = popen.communicate()
+        proc = subprocess.CompletedProcess(cmd, -9, out, err + f"\nERROR: killed after {timeout:g} s of wall time")
     if check and proc.returncode != 0:
         raise SystemExit(f"nbgrader {args[0]} failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
     return proc
@@ -148,7 +163,8 @@ def submitted(course: Path) -> dict[str, list[str]]:
     return out
 
 
-def grade(course: Path, slugs: list[str] | None = None) -> int:
+def grade(course: Path, slugs: list[str] | None = None, cell_timeout: int | None = None,
+          submission_timeout: float = 900) -> int:
     """Autograde every submission, one ``nbgrader autograde`` per student and exercise.
 
     One call per submission keeps one broken notebook from stopping the rest:
@@ -166,7 +182,9 @@ def grade(course: Path, slugs: list[str] | None = None) -> int:
             nb = course / "submitted" / student / slug / f"{slug}.ipynb"
             if not nb.exists():
                 log.warning("%s/%s: notebook %s.ipynb is missing: scored 0", student, slug, slug)
-            proc = nbgrader(course, "autograde", slug, "--student", student, "--force", check=False)
+            extra = [f"--Execute.timeout={cell_timeout}"] if cell_timeout else []
+            proc = nbgrader(course, "autograde", slug, "--student", student, "--force", *extra, check=False,
+                            timeout=submission_timeout)
             if proc.returncode != 0:
                 failures += 1
                 reason = _last_error(proc.stderr)
@@ -228,6 +246,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("grade", help="autograde every submission (never stops on a bad one)")
     p.add_argument("course", type=Path)
     p.add_argument("--assignment", action="append", help="only these slugs")
+    p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config.py, 60)")
+    p.add_argument("--submission-timeout", type=float, default=900,
+                   help="wall-clock seconds for one submission before it is stopped (default 900)")
     p = sub.add_parser("feedback", help="per-student HTML feedback")
     p.add_argument("course", type=Path)
     p = sub.add_parser("export", help="grades CSV (nbgrader format) and per-function breakdown")
@@ -244,7 +265,7 @@ def main(argv=None) -> int:
     elif args.command == "collect":
         collect(course, args.source.resolve(), args.assignment)
     elif args.command == "grade":
-        failed = grade(course, args.assignment)
+        failed = grade(course, args.assignment, args.cell_timeout, args.submission_timeout)
         log.info("done: %d submission(s) could not be graded", failed)
     elif args.command == "feedback":
         feedback(course)

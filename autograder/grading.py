@@ -125,8 +125,8 @@ def evaluate(spec: Spec, results) -> list[str]:
     for case, expected, got, mutated in results:
         rtol, atol = spec.tolerance(expected)
         if isinstance(got, BaseException):
-            kind = type(got).__name__
-            detail = "not implemented yet" if isinstance(got, NotImplementedError) else f"raised {kind}: {got}"
+            kind = getattr(got, "kind", type(got).__name__)
+            detail = "not implemented yet" if kind == "NotImplementedError" else f"raised {kind}: {got}"
             failures.append(f"{case.label}: {detail}")
             continue
         if mutated:
@@ -165,14 +165,31 @@ def _mutated_inputs(before, after) -> str | None:
     return None
 
 
-def run_cases(qualname: str, function, seed: int):
-    """Run every case of ``qualname``'s spec through the reference and ``function``."""
+class RaisedInKernel(Exception):
+    """An exception the learner's function raised in their kernel, known to the grader by name only."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def draw_cases(qualname: str, seed: int):
+    """The spec of ``qualname`` and the hidden cases drawn from ``seed``."""
     spec = get_spec(qualname)
-    reference = reference_function(qualname)
-    rng = np.random.default_rng(seed)
+    return spec, list(spec.cases(np.random.default_rng(seed)))
+
+
+def expected_output(qualname: str, case):
+    """The answer module's result on ``case`` (called on private copies of its arguments)."""
+    return reference_function(qualname)(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+
+
+def run_cases(qualname: str, function, seed: int):
+    """Run every case of ``qualname``'s spec through the reference and ``function``, in this process."""
+    spec, cases = draw_cases(qualname, seed)
     results = []
-    for case in spec.cases(rng):
-        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    for case in cases:
+        expected = expected_output(qualname, case)
         args = copy.deepcopy(case.args)
         kwargs = copy.deepcopy(case.kwargs)
         try:

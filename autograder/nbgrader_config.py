@@ -33,3 +33,18 @@ c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(
 # unfinished function's NotImplementedError), not only one whose test cells do:
 # the release notebooks' hidden-tests cells are empty until grading time.
 c.Validator.validate_all = True
+
+# Hidden tests are judged outside the learner's kernel (autograder/nbgrader_plugins.py):
+# inputs are drawn and outputs compared in nbgrader's own process; the kernel
+# (autograder/sandbox.py) only runs the learner's functions, with limits.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_plugins.PrepareHiddenTests",
+    "autograder.nbgrader_plugins.SandboxExecute",
+    "autograder.nbgrader_plugins.JudgeHiddenTests",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

@@ -1,0 +1,252 @@
+"""Hostile submissions gain nothing and break nothing.
+
+A class of attackers on the activations exercise (15 points) is graded through
+the documented commands, between two honest students. Each attacker solved
+some functions honestly; the assertions say exactly what each one must score:
+never more than its honest part, and the honest students keep 15.
+"""
+import csv
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.cli import setup
+from fakeclass import make_submission, run_cli, write_submission
+
+pytestmark = pytest.mark.slow
+
+SLUG = "activations"
+POINTS = {"sigmoid_forward": 1, "sigmoid_backward": 2, "tanh_forward": 1, "tanh_backward": 1, "relu_forward": 1,
+          "relu_backward": 2, "leaky_relu_forward": 1, "leaky_relu_backward": 1, "softmax_forward": 2,
+          "softmax_backward": 3}
+FULL = sum(POINTS.values())
+
+# -- attacks, as code a learner could put in a solution cell ---------------------------
+
+PATCH_NUMPY = """
+import numpy, numpy.testing, builtins
+numpy.allclose = lambda *a, **k: True
+numpy.isclose = lambda a, b, *r, **k: numpy.ones(numpy.shape(a), bool)
+numpy.array_equal = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+builtins.print = lambda *a, **k: None
+def sigmoid_forward(x):
+    return numpy.zeros_like(x), None
+"""
+
+IMPORT_ANSWERS = """
+def sigmoid_forward(x):
+    raise NotImplementedError()
+try:
+    import autograder.grading as _g
+    _g.evaluate = lambda *a, **k: []
+    _g.compare = lambda *a, **k: None
+except Exception as exc:
+    print("grader not importable:", type(exc).__name__)
+try:
+    from solutions.activations import sigmoid_forward
+except Exception as exc:
+    print("answers not importable:", type(exc).__name__)
+"""
+
+READ_FILES = """
+import glob, os, numpy
+def sigmoid_forward(x):
+    raise NotImplementedError()
+repo = os.path.abspath(os.path.join(os.path.dirname(numpy.__file__), *[".."] * 5))
+stolen = {}
+for pattern in [repo + "/solutions/activations.py", repo + "/autograder/specs/activations.py",
+                "../../../.grading_secret", "../../../gradebook.db", "/tmp/**/.grading_secret",
+                "../../../submitted/*/activations/*.ipynb", "../../*/activations/*.ipynb"]:
+    for path in glob.glob(pattern, recursive=True)[:3]:
+        try:
+            stolen[path] = open(path, "rb").read()[:100000]
+        except OSError:
+            pass
+print("stolen files:", sorted(stolen))
+for path, data in stolen.items():
+    if path.endswith("solutions/activations.py"):
+        ns = {}
+        exec(data.decode(), ns)
+        sigmoid_forward = ns["sigmoid_forward"]
+"""
+
+LIARS = {
+    "sigmoid_forward": """
+class Anything:
+    def __eq__(self, other): return True
+    def __array__(self, dtype=None, copy=None): raise TypeError("no")
+def sigmoid_forward(x):
+    return Anything(), Anything()
+""",
+    "relu_forward": """
+import numpy as np
+class Agreeable(np.ndarray):
+    def __eq__(self, other): return np.ones(np.shape(other), bool)
+    def __array_function__(self, func, types, args, kwargs): return True
+def relu_forward(x):
+    return np.zeros(np.shape(x)).view(Agreeable), None
+""",
+    "tanh_forward": """
+import numpy as np
+def tanh_forward(x):
+    return np.full(np.shape(x), "0.5"), None
+""",
+    "leaky_relu_forward": """
+import numpy as np
+def leaky_relu_forward(x, alpha=0.01):
+    return np.zeros((1,)), None
+""",
+}
+
+TRANSFORMER = """
+ip = get_ipython()
+ip.input_transformers_post.append(lambda lines: ["pass\\n"] if any("run_hidden" in l for l in lines) else lines)
+"""
+
+OS_EXIT = "\nimport os\nos._exit(0)\n"
+SEGFAULT = "\nimport ctypes\nctypes.string_at(0)\n"
+SYS_EXIT = "import sys\nsys.exit(1)\n"
+LOOP = "\nwhile True:\n    pass\n"
+STUBBORN = "\nimport signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(10**6)\n"
+MEMORY = "\ntry:\n    hog = bytearray(64 * 2**30)\nexcept MemoryError:\n    print('no memory for me')\n"
+PROCESSES = """
+import subprocess
+procs = []
+try:
+    for _ in range(1000):
+        procs.append(subprocess.Popen(["sleep", "600"]))
+except OSError as exc:
+    print("stopped after", len(procs), type(exc).__name__)
+"""
+CHATTY = "\nprint('x' * 10**7)\nfor i in range(20000):\n    print(i)\n"
+WRITER = """
+import os
+for path in ["/tmp/planted.py", "../../../nbgrader_config.py", "../../ada/activations/activations.ipynb",
+             os.path.expanduser("~/.ipython/profile_default/startup/00-evil.py")]:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write("raise SystemExit('planted')\\n")
+    except OSError as exc:
+        print("could not write", path, type(exc).__name__)
+"""
+
+
+def append_to(target, code):
+    """An ``edit`` for make_submission: ``code`` after the solved function of ``target``."""
+    return lambda gid, src: src + "\n" + code if gid == f"{target}_solution" else src
+
+
+def replace(target, code):
+    return lambda gid, src: code if gid == f"{target}_solution" else src
+
+
+def replace_many(codes):
+    return lambda gid, src: codes.get(gid.removesuffix("_solution"), src)
+
+
+# student -> (edit, expected score)
+ATTACKERS = {
+    "patcher": (replace("sigmoid_forward", PATCH_NUMPY), FULL - POINTS["sigmoid_forward"]),
+    "importer": (replace("sigmoid_forward", IMPORT_ANSWERS), FULL - POINTS["sigmoid_forward"]),
+    "reader": (replace("sigmoid_forward", READ_FILES), FULL - POINTS["sigmoid_forward"]),
+    "liar": (replace_many(LIARS), FULL - sum(POINTS[f] for f in LIARS)),
+    "transformer": (append_to("sigmoid_forward", TRANSFORMER), 0),
+    "exiter": (append_to("softmax_forward", OS_EXIT), FULL - POINTS["softmax_forward"] - POINTS["softmax_backward"]),
+    "segfault": (append_to("softmax_forward", SEGFAULT), FULL - POINTS["softmax_forward"] - POINTS["softmax_backward"]),
+    "sysexit": (lambda gid, src: SYS_EXIT + src if gid == "tanh_forward_solution" else src,
+                FULL - POINTS["tanh_forward"]),
+    "looper": (append_to("relu_backward", LOOP), FULL),
+    "stubborn": (append_to("softmax_forward", STUBBORN),
+                 FULL - POINTS["softmax_forward"] - POINTS["softmax_backward"]),
+    "hog": (append_to("relu_backward", MEMORY), FULL),
+    "spawner": (append_to("leaky_relu_backward", PROCESSES), FULL),
+    "chatty": (append_to("tanh_backward", CHATTY), FULL),
+    "writer": (append_to("sigmoid_backward", WRITER), FULL),
+    "untester": (lambda gid, src: "pass" if gid.endswith("_tests") else src, FULL),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("hostile") / "course"
+    setup(course, [SLUG])
+    inbox = tmp_path_factory.mktemp("inbox")
+    write_submission(inbox, "ada", SLUG, make_submission(course, SLUG))
+    for student, (edit, _) in ATTACKERS.items():
+        write_submission(inbox, student, SLUG, make_submission(course, SLUG, edit=edit))
+    corrupt = inbox / "corrupt" / SLUG / f"{SLUG}.ipynb"
+    corrupt.parent.mkdir(parents=True)
+    corrupt.write_text('{"cells": [ this is not json')
+    # "zoe" is graded last (alphabetically): an honest student after all the attacks.
+    write_submission(inbox, "zoe", SLUG, make_submission(course, SLUG))
+    run_cli("collect", str(course), str(inbox))
+    os.environ["NNCOURSE_KERNEL_CPU_SECONDS"] = "60"
+    start = time.monotonic()
+    try:
+        log = run_cli("grade", str(course), "--cell-timeout", "5", "--submission-timeout", "240")
+    finally:
+        del os.environ["NNCOURSE_KERNEL_CPU_SECONDS"]
+    elapsed = time.monotonic() - start
+    out = course.parent / "grades.csv"
+    run_cli("export", str(course), "--to", str(out))
+    run_cli("feedback", str(course))
+    with out.open() as fh:
+        grades = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)}
+    return course, grades, log.stdout + log.stderr, elapsed
+
+
+def test_honest_students_are_unaffected(graded):
+    _, grades, _, _ = graded
+    assert grades["ada"] == FULL
+    assert grades["zoe"] == FULL
+
+
+@pytest.mark.parametrize("student", sorted(ATTACKERS))
+def test_attacker_gets_exactly_its_honest_part(graded, student):
+    _, grades, _, _ = graded
+    assert grades[student] == ATTACKERS[student][1]
+
+
+def test_corrupt_notebook_is_logged_and_scores_zero(graded):
+    _, grades, log, _ = graded
+    assert grades.get("corrupt", 0) == 0
+    assert "corrupt/activations: could not be graded" in log
+
+
+def test_total_time_is_bounded(graded):
+    *_, elapsed = graded
+    # 18 submissions; two of them burn two 5 s cell time-outs each.
+    assert elapsed < 600
+
+
+def test_feedback_explains_without_revealing(graded):
+    course, *_ = graded
+    exiter = (course / "feedback" / "exiter" / SLUG / f"{SLUG}.html").read_text()
+    assert "stopped before this test could run" in exiter
+    liar = (course / "feedback" / "liar" / SLUG / f"{SLUG}.html").read_text()
+    assert "hidden cases failed" in liar
+    for page in (course / "feedback").rglob("*.html"):
+        text = page.read_text()
+        assert "def run_hidden" not in text and "def encode" not in text, f"{page}: grader code in feedback"
+        assert (course / ".grading_secret").read_text().strip() not in text
+
+
+def test_no_attack_left_anything_behind(graded):
+    course, *_ = graded
+    assert not Path("/tmp/planted.py").exists()
+    assert "planted" not in (course / "nbgrader_config.py").read_text()
+    leftovers = [p for p in Path("/proc").glob("[0-9]*/status")
+                 if _uid_of(p) is not None and 61000 <= _uid_of(p) < 64000]
+    assert not leftovers, "processes of a learner's kernel survived grading"
+
+
+def _uid_of(status):
+    try:
+        line = next(ln for ln in status.read_text().splitlines() if ln.startswith("Uid:"))
+        return int(line.split()[1])
+    except (OSError, StopIteration):
+        return None
