@@ -610,7 +610,9 @@ class GroupNormCache(NamedTuple):
     xhat: np.ndarray
     """Normalised input, shape (N, C, H, W)."""
     inv_std: np.ndarray
-    """``1 / sqrt(var + eps)`` per sample and group, shape (N, G, 1, 1, 1)."""
+    """``1 / sqrt(var + eps)`` per sample and group, shape (N, G, 1, ..., 1): one trailing 1
+    per axis of a group (C/G channels and each spatial axis), e.g. (N, G, 1, 1, 1) for
+    (N, C, H, W) input and (N, G, 1) for (N, C) input."""
     gamma: np.ndarray
     """Scale, shape (C,)."""
     G: int

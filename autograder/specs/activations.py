@@ -8,8 +8,10 @@ wrong forward pass never costs the backward pass's points.
 
 Tolerances: float64 results must agree to ``rtol=1e-7, atol=1e-10`` (a
 correct implementation differs from ours only by rounding, ~1e-15); float32
-to ``rtol=1e-4, atol=1e-6``. Softmax's float32 tolerance is looser in atol
-(``1e-5``) because probabilities near 1 carry 1 ulp ≈ 6e-8 of error per term.
+to ``rtol=1e-4, atol=1e-6``. Softmax's float32 tolerance is looser
+(``rtol=2e-3, atol=1e-5``): with scores up to ±1e4, the textbook
+``exp(x - logsumexp(x))`` rounds the ~1e4 normaliser to float32, an absolute
+error of ~6e-4 in the exponent.
 """
 from autograder.specs import Case, away_from, hidden, large, normal, shapes, with_zeros
 from solutions import activations as ref
@@ -79,13 +81,14 @@ def _softmax_inputs(rng):
     yield "softmax along axis 0", normal(rng, (6, 3), 2.0), {"axis": 0}
 
 
-@hidden("activations.softmax_forward", atol32=1e-6)
+@hidden("activations.softmax_forward", rtol32=2e-3, atol32=1e-5,
+        why="float32 scores up to ±1e4 leave ~1e-3 relative error in a correct log-sum-exp form")
 def _softmax_forward_cases(rng):
     for label, x, kwargs in _softmax_inputs(rng):
         yield Case(label, (x,), kwargs)
 
 
-@hidden("activations.softmax_backward", atol32=1e-5)
+@hidden("activations.softmax_backward", rtol32=2e-3, atol32=1e-5)
 def _softmax_backward_cases(rng):
     for label, x, kwargs in _softmax_inputs(rng):
         yield Case(label, (normal(rng, x.shape, dtype=x.dtype), ref.softmax_forward(x, **kwargs)[1]))
@@ -101,6 +104,15 @@ def _log_softmax_forward_cases(rng):
 def _log_softmax_backward_cases(rng):
     for label, x, kwargs in _softmax_inputs(rng):
         yield Case(label, (normal(rng, x.shape, dtype=x.dtype), ref.log_softmax_forward(x, **kwargs)[1]))
+
+
+@hidden("activations.leaky_relu_backward", rtol32=1e-4, atol32=1e-6)
+def _leaky_backward_cases(rng):
+    yield from _backward_cases(ref.leaky_relu_forward, (0.0,))(rng)
+    x = normal(rng, (5, 4))
+    yield Case("alpha = 0.2", (normal(rng, x.shape), ref.leaky_relu_forward(x, alpha=0.2)[1]))
+    x = with_zeros(rng, (6, 5))
+    yield Case("input with exact zeros (slope alpha there)", (normal(rng, x.shape), ref.leaky_relu_forward(x)[1]))
 
 
 @hidden("activations.leaky_relu_forward", rtol32=1e-6, atol32=1e-7)

@@ -91,7 +91,11 @@ def _class_inputs(rng):
     yield "float32 scores", normal(rng, (5, 3), 2.0, np.float32), rng.integers(0, 3, 5)
 
 
-@hidden("losses.cross_entropy", rtol32=1e-4, atol32=1e-5)
+# float32 scores up to ±1e4: a correct log-sum-exp rounds the ~1e4 normaliser to
+# float32 (relative 6e-8, absolute ~6e-4 in the exponent), so probabilities and
+# gradients are only good to ~1e-3 there. Mistakes (no max shift, wrong mean)
+# are off by far more, and the float64 cases stay strict.
+@hidden("losses.cross_entropy", rtol32=2e-3, atol32=1e-3)
 def _ce_cases(rng):
     for label, s, y in _class_inputs(rng):
         yield Case(label, (s, y))

@@ -221,10 +221,3 @@ ALTERNATIVES = {
 }
 
 # {alternative: (what goes wrong, seeds of students for whom it fails)}
-SPEC_BUGS = {
-    softmax_minus_logsumexp: (
-        "float32 scores up to ±1e4: logsumexp ~ 1e4 is rounded to float32 (ulp 2^-10 ~ 1e-3), so exp(x - lse) "
-        "is off by up to ~5e-4 relative, above rtol32=1e-4 (atol32=1e-6); fails for ~1% of students",
-        (61, 169),
-    ),
-}

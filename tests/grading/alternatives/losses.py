@@ -208,11 +208,3 @@ ALTERNATIVES = {
 }
 
 # {alternative: (what goes wrong, seeds of students for whom it fails)}
-SPEC_BUGS = {
-    cross_entropy_minus_logsumexp: (
-        "float32 scores up to ±1e4: logsumexp ~ 1e4 is rounded to float32 (ulp 2^-10 ~ 1e-3), so the softmax "
-        "exp(s - lse) in the gradient is off by up to ~5e-4 relative, above rtol32=1e-4, atol32=1e-5; "
-        "fails for ~1% of students",
-        (91, 124),
-    ),
-}

@@ -216,13 +216,3 @@ MUTANTS = {
 }
 
 # {mutant: why the hidden tests miss it} -- gaps in autograder/specs/activations.py
-NOT_CAUGHT = {
-    leaky_relu_backward_default_alpha: (
-        "every leaky_relu_backward case gets a cache from leaky_relu_forward with the default alpha = 0.01, "
-        "so a backward pass that ignores cache.alpha is never noticed"
-    ),
-    leaky_relu_backward_ge: (
-        "leaky_relu_backward cases keep x away from 0 (away_from(..., kinks)); unlike relu_backward there is "
-        "no case with exact zeros, so the slope at the kink (alpha, as in PyTorch) is never checked"
-    ),
-}

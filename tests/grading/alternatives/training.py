@@ -1,0 +1,160 @@
+"""Right training steps unlike ours: loops, other formulas, float64 computation, other random draws."""
+import warnings
+
+import numpy as np
+
+
+# -- sgd_step --------------------------------------------------------------------
+
+def sgd_step_copy_then_in_place(params, grads, lr):
+    """Copies every array first, then updates the copies in place."""
+    new = {}
+    for name, value in params.items():
+        new[name] = value.copy()
+        new[name] -= lr * grads[name]
+    return new
+
+
+def sgd_step_float64_cast_back(params, grads, lr):
+    """Computes in float64 and casts back to each parameter's dtype."""
+    return {k: (np.asarray(params[k], np.float64) - lr * np.asarray(grads[k], np.float64)).astype(params[k].dtype)
+            for k in params}
+
+
+# -- mlp_loss --------------------------------------------------------------------
+
+def mlp_loss_probabilities(params, x, y=None, activation="relu", reg=0.0):
+    """Softmax probabilities from the shifted scores, loss as log-sum-exp minus the correct score, sigmoid via exp."""
+    L = len([k for k in params if k[0] == "W"])
+    acts, pres = [x], []
+    for l in range(1, L + 1):
+        z = np.dot(acts[-1], params["W%d" % l]) + params["b%d" % l]
+        if l < L:
+            pres.append(z)
+            if activation == "relu":
+                z = z * (z > 0)
+            elif activation == "tanh":
+                z = np.tanh(z)
+            else:
+                z = 1 / (1 + np.exp(-z))  # may overflow to inf for very negative z: gives 0, a warning at most
+        acts.append(z)
+    scores = acts[-1]
+    if y is None:
+        return scores
+    N = len(y)
+    m = np.max(scores, axis=1, keepdims=True)
+    e = np.exp(scores - m)
+    s = e.sum(axis=1, keepdims=True)
+    loss = np.sum(m[:, 0] + np.log(s[:, 0]) - scores[np.arange(N), y]) / N
+    loss += reg / 2 * sum(np.linalg.norm(params["W%d" % l]) ** 2 for l in range(1, L + 1))
+    d = e / s
+    d[np.arange(N), y] -= 1
+    d = d / N
+    grads = {}
+    for l in range(L, 0, -1):
+        grads["W%d" % l] = (d.T @ acts[l - 1]).T + reg * params["W%d" % l]
+        grads["b%d" % l] = np.sum(d, axis=0)
+        if l > 1:
+            dh = d @ params["W%d" % l].T
+            h = acts[l - 1]
+            if activation == "relu":
+                d = dh * (pres[l - 2] > 0)
+            elif activation == "tanh":
+                d = dh * (1 - h ** 2)
+            else:
+                d = dh * h * (1 - h)
+    return loss, grads
+
+
+def mlp_loss_onehot_float64(params, x, y=None, activation="relu", reg=0.0):
+    """One-hot targets and a float64 computation cast back to the input dtype; loops over layers with lists."""
+    dtype = np.result_type(np.asarray(x).dtype, *(v.dtype for v in params.values()), np.float32)
+    if not np.issubdtype(dtype, np.floating):
+        dtype = np.float64
+    p = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    L = sum(k.startswith("W") for k in p)
+    h = [np.asarray(x, np.float64)]
+    a = []
+    for l in range(1, L):
+        a.append(h[-1] @ p[f"W{l}"] + p[f"b{l}"])
+        if activation == "relu":
+            h.append(np.where(a[-1] > 0, a[-1], 0.0))
+        elif activation == "tanh":
+            h.append(np.tanh(a[-1]))
+        else:
+            with np.errstate(over="ignore"):
+                h.append(1 / (1 + np.exp(-a[-1])))
+    scores = h[-1] @ p[f"W{L}"] + p[f"b{L}"]
+    if y is None:
+        return scores.astype(dtype)
+    N, C = scores.shape
+    onehot = np.eye(C)[y]
+    lse = np.logaddexp.reduce(scores, axis=1)
+    loss = float(np.mean(lse - np.sum(onehot * scores, axis=1)))
+    loss += 0.5 * reg * sum(float(np.vdot(p[f"W{l}"], p[f"W{l}"])) for l in range(1, L + 1))
+    d = (np.exp(scores - lse[:, None]) - onehot) / N
+    grads = {}
+    for l in range(L, 0, -1):
+        grads[f"W{l}"] = h[l - 1].T @ d + reg * p[f"W{l}"]
+        grads[f"b{l}"] = d.sum(axis=0)
+        if l > 1:
+            d = d @ p[f"W{l}"].T
+            if activation == "relu":
+                d = d * (a[l - 2] > 0)
+            elif activation == "tanh":
+                d = d * (1 - h[l - 1] ** 2)
+            else:
+                d = d * h[l - 1] * (1 - h[l - 1])
+    return loss, {k: grads[k].astype(dtype) for k in params}
+
+
+# -- update_ratio ----------------------------------------------------------------
+
+def update_ratio_linalg_norm(params, new_params):
+    """``np.linalg.norm`` of the flattened arrays, NumPy numbers returned, division warnings left on."""
+    out = {}
+    for k in params:
+        out[k] = np.linalg.norm((new_params[k] - params[k]).ravel()) / np.linalg.norm(params[k].ravel())
+    return out
+
+
+def update_ratio_float64_sums(params, new_params):
+    """Sums of squares in float64, square roots with ``np.sqrt``, inf and nan written out explicitly."""
+    out = {}
+    for k in params:
+        step = np.sqrt(np.sum((np.asarray(new_params[k], np.float64) - np.asarray(params[k], np.float64)) ** 2))
+        size = np.sqrt(np.sum(np.asarray(params[k], np.float64) ** 2))
+        if size == 0:
+            out[k] = float("nan") if step == 0 else float("inf")
+        else:
+            out[k] = float(step / size)
+    return out
+
+
+# -- sample_log_uniform ----------------------------------------------------------
+
+def log_uniform_power_of_ratio(rng, low, high, size=None):
+    """``low * (high / low) ** (1 - u)``: the same law from other values of ``u``."""
+    v = low * (high / low) ** (1 - rng.random(size))
+    return float(v) if size is None else np.clip(v, low, high)
+
+
+def log_uniform_natural_logs(rng, low, high, size=None):
+    """``exp`` of a uniform draw between natural logarithms."""
+    v = np.exp(rng.uniform(np.log(low), np.log(high), size))
+    return float(v) if size is None else v
+
+
+def log_uniform_global_state(rng, low, high, size=None):
+    """Draws from NumPy's global generator (against the rules, but the law is right) and warns about it."""
+    warnings.warn("using np.random instead of rng")
+    v = 10 ** np.random.uniform(np.log10(low), np.log10(high), size)
+    return float(v) if size is None else v
+
+
+ALTERNATIVES = {
+    "training.sgd_step": [sgd_step_copy_then_in_place, sgd_step_float64_cast_back],
+    "training.mlp_loss": [mlp_loss_probabilities, mlp_loss_onehot_float64],
+    "training.update_ratio": [update_ratio_linalg_norm, update_ratio_float64_sums],
+    "training.sample_log_uniform": [log_uniform_power_of_ratio, log_uniform_natural_logs, log_uniform_global_state],
+}

@@ -1,0 +1,173 @@
+"""Wrong training steps: the mistakes of the training exercise."""
+import numpy as np
+
+
+# -- sgd_step --------------------------------------------------------------------
+
+def sgd_step_in_place(params, grads, lr):
+    """Updates the arrays of ``params`` in place (``params[k] -= lr * grads[k]``) and returns them."""
+    for k in params:
+        params[k] -= lr * grads[k]
+    return params
+
+
+def sgd_step_ascent(params, grads, lr):
+    """Steps along the gradient (``+ lr * grads``): gradient ascent."""
+    return {k: params[k] + lr * grads[k] for k in params}
+
+
+def sgd_step_weights_only(params, grads, lr):
+    """Updates the weight matrices ``W*`` only; biases (and gamma/beta) are returned unchanged."""
+    return {k: params[k] - lr * grads[k] if k.startswith("W") else params[k] for k in params}
+
+
+# -- mlp_loss --------------------------------------------------------------------
+
+def _forward_backward(params, x, y, activation, reg, *, shift=True, reg_biases=False, reg_grad=True,
+                      half=True, mean=True, last_activated=False, probs_out=False, sigmoid_grad_of_a=False):
+    L = sum(1 for k in params if k.startswith("W"))
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    f = {"relu": lambda a: np.maximum(a, 0), "tanh": np.tanh,
+         "sigmoid": lambda a: 0.5 * (1 + np.tanh(0.5 * a))}[activation]
+    hs, pres = [x], []
+    for l in range(1, L + 1):
+        a = hs[-1] @ params[f"W{l}"] + params[f"b{l}"]
+        pres.append(a)
+        hs.append(f(a) if (l < L or last_activated) else a)
+    scores = hs[-1]
+    if y is None:
+        if probs_out:
+            e = np.exp(scores - scores.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        return scores
+    N = scores.shape[0]
+    rows = np.arange(N)
+    if shift:
+        s = scores - scores.max(axis=1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        probs = np.exp(logp)
+    else:
+        e = np.exp(scores)
+        probs = e / e.sum(axis=1, keepdims=True)
+        logp = np.log(probs)
+    loss = -np.sum(logp[rows, y]) / (N if mean else 1)
+    keys = [k for k in params if k.startswith("W") or (reg_biases and k.startswith("b"))]
+    loss += (0.5 if half else 1.0) * reg * sum(np.sum(params[k] ** 2) for k in keys)
+    d = probs.copy()
+    d[rows, y] -= 1
+    if mean:
+        d /= N
+    grads = {}
+    for l in range(L, 0, -1):
+        if l < L or last_activated:
+            a, h = pres[l - 1], hs[l]
+            if activation == "relu":
+                d = d * (a > 0)
+            elif activation == "tanh":
+                d = d * (1 - h * h)
+            else:
+                d = d * (a * (1 - a) if sigmoid_grad_of_a else h * (1 - h))
+        w = params[f"W{l}"]
+        grads[f"W{l}"] = hs[l - 1].T @ d + ((1.0 if half else 2.0) * reg * w if reg_grad else 0)
+        grads[f"b{l}"] = d.sum(axis=0) + ((1.0 if half else 2.0) * reg * params[f"b{l}"] if reg_biases else 0)
+        d = d @ w.T
+    return float(loss), {k: grads[k] for k in params}
+
+
+def mlp_loss_no_max_shift(params, x, y=None, activation="relu", reg=0.0):
+    """Softmax as ``exp(s) / sum(exp(s))`` without subtracting the row maximum: overflows for large scores."""
+    return _forward_backward(params, x, y, activation, reg, shift=False)
+
+
+def mlp_loss_regularizes_biases(params, x, y=None, activation="relu", reg=0.0):
+    """The L2 term also covers the biases."""
+    return _forward_backward(params, x, y, activation, reg, reg_biases=True)
+
+
+def mlp_loss_reg_missing_in_gradient(params, x, y=None, activation="relu", reg=0.0):
+    """The regularization is added to the loss but not to the weight gradients."""
+    return _forward_backward(params, x, y, activation, reg, reg_grad=False)
+
+
+def mlp_loss_reg_without_half(params, x, y=None, activation="relu", reg=0.0):
+    """``reg * sum(W**2)`` (no factor 1/2), with the matching gradient ``2 reg W``."""
+    return _forward_backward(params, x, y, activation, reg, half=False)
+
+
+def mlp_loss_summed_over_samples(params, x, y=None, activation="relu", reg=0.0):
+    """Sum of the per-sample losses instead of their mean (the gradient is N times too large)."""
+    return _forward_backward(params, x, y, activation, reg, mean=False)
+
+
+def mlp_loss_activation_after_last_layer(params, x, y=None, activation="relu", reg=0.0):
+    """Applies the nonlinearity to the scores too."""
+    return _forward_backward(params, x, y, activation, reg, last_activated=True)
+
+
+def mlp_loss_sigmoid_derivative_of_preactivation(params, x, y=None, activation="relu", reg=0.0):
+    """Sigmoid's derivative written as ``a (1 - a)`` of the pre-activation instead of ``h (1 - h)``."""
+    return _forward_backward(params, x, y, activation, reg, sigmoid_grad_of_a=True)
+
+
+def mlp_loss_predicts_probabilities(params, x, y=None, activation="relu", reg=0.0):
+    """Returns softmax probabilities instead of the scores when ``y`` is None."""
+    return _forward_backward(params, x, y, activation, reg, probs_out=True)
+
+
+# -- update_ratio ----------------------------------------------------------------
+
+def update_ratio_new_norm(params, new_params):
+    """Divides by the norm of the *new* parameter."""
+    return {k: float(np.linalg.norm(new_params[k] - params[k]) / np.linalg.norm(new_params[k])) for k in params}
+
+
+def update_ratio_difference_of_norms(params, new_params):
+    """``| ||new|| - ||old|| | / ||old||``: the change of the norm, not the norm of the change."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {k: float(abs(np.linalg.norm(new_params[k]) - np.linalg.norm(params[k])) / np.linalg.norm(params[k]))
+                for k in params}
+
+
+def update_ratio_squared_norms(params, new_params):
+    """Ratio of squared norms (sums of squares), i.e. the square of the ratio."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {k: float(np.sum((new_params[k] - params[k]) ** 2) / np.sum(params[k] ** 2)) for k in params}
+
+
+def update_ratio_eps_denominator(params, new_params):
+    """Adds 1e-12 to the denominator: finite numbers where a zero parameter should give inf or nan."""
+    return {k: float(np.linalg.norm(new_params[k] - params[k]) / (np.linalg.norm(params[k]) + 1e-12)) for k in params}
+
+
+# -- sample_log_uniform ----------------------------------------------------------
+
+def log_uniform_linear(rng, low, high, size=None):
+    """Uniform on ``[low, high]`` itself: most values land in the top decade."""
+    v = rng.uniform(low, high, size)
+    return float(v) if size is None else v
+
+
+def log_uniform_natural_log_mixed(rng, low, high, size=None):
+    """Draws the exponent between natural logarithms, then raises 10 to it."""
+    v = 10.0 ** rng.uniform(np.log(low), np.log(high), size)
+    return float(v) if size is None else v
+
+
+def log_uniform_without_logs(rng, low, high, size=None):
+    """``10 ** uniform(low, high)``: the logarithms of the bounds are forgotten."""
+    v = 10.0 ** rng.uniform(low, high, size)
+    return float(v) if size is None else v
+
+
+MUTANTS = {
+    "training.sgd_step": [sgd_step_in_place, sgd_step_ascent, sgd_step_weights_only],
+    "training.mlp_loss": [mlp_loss_no_max_shift, mlp_loss_regularizes_biases, mlp_loss_reg_missing_in_gradient,
+                          mlp_loss_reg_without_half, mlp_loss_summed_over_samples,
+                          mlp_loss_activation_after_last_layer, mlp_loss_sigmoid_derivative_of_preactivation,
+                          mlp_loss_predicts_probabilities],
+    "training.update_ratio": [update_ratio_new_norm, update_ratio_difference_of_norms, update_ratio_squared_norms,
+                              update_ratio_eps_denominator],
+    "training.sample_log_uniform": [log_uniform_linear, log_uniform_natural_log_mixed, log_uniform_without_logs],
+}
