@@ -735,8 +735,9 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
         val_loss=val_loss,
         record_iters=np.array(record_iters, dtype=np.int64),
         update_ratios={w: ratio_rows[:, i] for i, w in enumerate(weights)},
-        act_std=np.array(act_rows, dtype=np.float64).reshape(-1, L - 1),
-        grad_std=np.array(grad_rows, dtype=np.float64).reshape(-1, L - 1),
+        # explicit row count: with no hidden layer (L == 1) there are 0 columns, and -1 cannot be inferred
+        act_std=np.array(act_rows, dtype=np.float64).reshape(len(act_rows), L - 1),
+        grad_std=np.array(grad_rows, dtype=np.float64).reshape(len(grad_rows), L - 1),
         diverged=diverged,
     )
 

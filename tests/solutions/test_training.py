@@ -19,6 +19,7 @@ from coursekit.gradcheck import numerical_gradient
 from solutions.initialization import kaiming_normal
 from solutions.normalization import RunningStats, batchnorm_forward, init_running_stats
 from solutions.preprocessing import fit_standardize, standardize
+from solutions import training
 from solutions.training import (
     LayerActivity,
     TrainResult,
@@ -690,3 +691,14 @@ def test_make_spiral_without_noise_lies_on_the_arms():
     assert_array_equal(np.bincount(y), [11] * 4)
     with pytest.raises(ValueError):
         make_spiral(1, 3, np.random.default_rng(0))
+
+
+def test_train_without_hidden_layer_records_empty_layer_statistics():
+    """A softmax classifier (no hidden layer) trains, and its per-layer statistics have 0 columns."""
+    rng = np.random.default_rng(3)
+    x, y = training.make_spiral(30, 3, rng)
+    params = training.init_mlp([2, 3], rng)
+    result = training.train(params, x, y, x, y, lr=0.5, epochs=3, batch_size=16, rng=rng, record_every=2)
+    assert result.act_std.shape == (len(result.record_iters), 0)
+    assert result.grad_std.shape == (len(result.record_iters), 0)
+    assert result.loss_history[-1] < result.loss_history[0]
