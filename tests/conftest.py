@@ -1,9 +1,13 @@
-"""Shared fixtures: a generated course directory."""
+"""Shared fixtures: a generated course directory, and the book built once per test session."""
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from fakeclass import run_cli
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +16,18 @@ def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course") / "nn-course"
     run_cli("setup", str(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """``jupyter-book build`` exactly as ``make site`` runs it, into a private folder; its ``_build/html``.
+
+    Built once per session and shared by ``test_site.py`` and the browser tests.
+    """
+    out = tmp_path_factory.mktemp("site")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(REPO), "--path-output", str(out),
+                           "--warningiserror", "--nitpick", "--keep-going"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+    return out / "_build" / "html"

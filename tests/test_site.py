@@ -1,6 +1,4 @@
 """The book builds with warnings as errors, and nothing secret reaches students."""
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -10,18 +8,6 @@ from autograder.leakscan import fingerprints, scan
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """``jupyter-book build`` exactly as ``make site`` runs it, into a private folder."""
-    out = tmp_path_factory.mktemp("site")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(REPO), "--path-output", str(out),
-                           "--warningiserror", "--nitpick", "--keep-going"],
-                          capture_output=True, text=True, cwd=REPO)
-    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
-    return out / "_build" / "html"
 
 
 def test_every_chapter_is_built(built_site):
