@@ -1,12 +1,14 @@
 # Two entry points for a fresh machine (see README):
 #   make site   - create .venv, install pinned tools, build the book into _build/html
 #   make test   - create .venv, install pinned tools, run the whole test suite
+#   make screenshots - build the book, then screenshot every chapter at 1280 and 390 px
+#                  into _build/screenshots/ (installs Debian's chromium if missing, as root)
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test venv clean
+.PHONY: site test venv clean screenshots
 
 venv: $(STAMP)
 
@@ -22,6 +24,9 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+screenshots: site
+	$(BIN)/python -m tests.browser.screenshots _build/html --out _build/screenshots
 
 clean:
 	rm -rf _build $(VENV) .pytest_cache

@@ -1,0 +1,222 @@
+"""The site as a learner meets it: every page in Debian's Chromium, served over http on 127.0.0.1.
+
+Each page is loaded once per viewport (see ``probes.py``); the tests below only
+read what those visits recorded. Screenshots of the chapters land in
+``_build/screenshots/`` (``make screenshots`` makes the same ones).
+"""
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+import yaml
+from PIL import Image
+
+from browser.harness import (REPO, SCREENSHOTS, chapter_pages, local_file, open_page, screenshot_name, site_pages,
+                             take_screenshots, toc_pages)
+
+pytestmark = pytest.mark.slow
+
+PAGES = site_pages()
+CONTENT = [f"{p}.html" for p in toc_pages()]
+CHAPTERS = [f"{p}.html" for p in chapter_pages()]
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+
+
+def test_every_page_of_the_site_is_tested(built_site):
+    built = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
+             if not p.relative_to(built_site).parts[0].startswith("_")}
+    assert built == set(PAGES)
+
+
+def _load_problems(visit):
+    return ([f"console: {e}" for e in visit.console_errors]
+            + [f"failed request: {r}" for r in visit.failed_requests]
+            + [f"request to another host (the site must work offline): {u}" for u in visit.external_requests])
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_errors(desktop, path):
+    problems = _load_problems(desktop(path).visit)
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+def test_the_site_root_leads_to_the_first_page(desktop, site_url):
+    assert desktop("index.html").visit.final_url == f"{site_url}{toc_pages()[0]}.html"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_equation_is_typeset(desktop, path):
+    report = desktop(path)
+    data = report.data
+    if path in CHAPTERS:  # guards the checks below against selectors that stopped matching
+        assert data["math"] > 0, f"{path}: a chapter without equations?"
+    assert not data["rawTeX"], f"{path}: TeX left as text:\n" + "\n".join(data["rawTeX"][:10])
+    if data["math"]:
+        assert report.visit.mathjax_loaded, f"{path}: has {data['math']} equations but MathJax did not load"
+        assert data["typeset"] > 0, f"{path}: no mjx-container for {data['math']} equations"
+        assert not data["untypeset"], f"{path}: equations MathJax left alone: {data['untypeset'][:5]}"
+        assert not data["mathErrors"], f"{path}: MathJax errors: {data['mathErrors'][:5]}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_image_loads_and_has_alt_text(desktop, path):
+    problems = []
+    for img in desktop(path).data["images"]:
+        name = img["src"].rsplit("/", 1)[-1]
+        if not img["complete"] or img["naturalWidth"] == 0:
+            problems.append(f"{name}: did not load")
+        alt = (img["alt"] or "").strip()
+        if not alt or alt.rsplit("/", 1)[-1] == name or re.search(r"\.(svg|png|jpe?g|gif)$", alt):
+            problems.append(f"{name}: no alt text (alt={img['alt']!r})")
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+@lru_cache(maxsize=None)
+def _ids(page: Path) -> frozenset:
+    text = page.read_text(encoding="utf-8", errors="replace")
+    return frozenset(html.unescape(m) for m in re.findall(r'\s(?:id|name)="([^"]+)"', text))
+
+
+def test_every_internal_link_and_anchor_resolves(desktop, built_site, site_url):
+    broken = []
+    checked = 0
+    for path in PAGES:
+        for href in desktop(path).data["anchors"]:
+            target = local_file(built_site, site_url, href)
+            if target is None:
+                continue  # another site, or mailto:/javascript:
+            checked += 1
+            where = f"{path} -> {href.removeprefix(site_url)}"
+            if not target.is_file():
+                broken.append(f"{where}: no such file")
+                continue
+            fragment = unquote(urlsplit(href).fragment)
+            if fragment and target.suffix == ".html" and fragment not in _ids(target):
+                broken.append(f"{where}: no element with id {fragment!r}")
+    assert checked > 100, f"only {checked} internal links found: is the crawl looking at the pages?"
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(sorted(set(broken))[:40])
+
+
+@pytest.mark.parametrize(("query", "expected"), [("batch normalization", "book/normalization.html"),
+                                                 ("Kaiming", "book/initialization.html")])
+def test_search_finds(browser, site_url, query, expected):
+    with open_page(browser, site_url, f"search.html?q={query.replace(' ', '+')}") as (page, visit):
+        page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+        page.wait_for_function("() => !document.querySelector('#search-progress')?.textContent.includes('Preparing')",
+                               timeout=20_000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+        assert not visit.console_errors and not visit.failed_requests, visit
+    assert any(urlsplit(h).path.endswith(expected) for h in hits), f"{query!r}: {expected} not among {hits[:10]}"
+
+
+def _launch_settings():
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    launch = config["sphinx"]["config"]["exercise_launch"]
+    repo_url = launch.get("repository_url") or config["repository"]["url"]
+    org, repo = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", repo_url).groups()
+    return launch, org, repo, config["repository"].get("branch", "main")
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_exercise_box_downloads_the_notebook_and_links_colab_and_binder(desktop, path):
+    slug = Path(path).stem
+    box = desktop(path).exercise
+    assert box and box["title"] == "Exercise", f"{path}: no Exercise box"
+    release = REPO / "exercises" / f"{slug}.ipynb"
+
+    # The download: the very release notebook, under its own name (the grader recognises it by that name).
+    downloaded = box.get("downloaded")
+    assert downloaded and downloaded.name == f"{slug}.ipynb", f"{path}: download gave {downloaded}"
+    nb = nbformat.read(downloaded, as_version=4)
+    nbformat.validate(nb)
+    assert downloaded.read_bytes() == release.read_bytes(), f"{path}: the download differs from {release}"
+
+    # Points: what the box says is what nbgrader scores.
+    total = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade"))
+    stated = {float(p) for p in re.findall(r"(\d+(?:\.\d+)?) points", box["text"])}
+    assert stated == {total}, f"{path}: the box states {stated or 'no'} points, the notebook scores {total:g}"
+
+    # Launch links: built from _config.yml, pointing at the release notebook.
+    launch, org, repo, branch = _launch_settings()
+    expected = {}
+    if launch.get("colab_url"):
+        expected["Open in Colab"] = f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/exercises/{slug}.ipynb"
+    if launch.get("binderhub_url"):
+        expected["Launch on Binder"] = (f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}"
+                                        f"?labpath=exercises%2F{slug}.ipynb")
+    assert expected and box["launch"] == expected
+
+
+@pytest.mark.parametrize("path", CONTENT)
+def test_no_horizontal_overflow_on_a_phone(phone, path):
+    result = phone(path)
+    problems = _load_problems(result["visit"])
+    assert not problems, f"{path} on a phone:\n" + "\n".join(problems)
+    assert result["scrollWidth"] <= result["innerWidth"] + 1, (
+        f"{path} at {result['innerWidth']} px is {result['scrollWidth']} px wide; sticking out:\n"
+        + "\n".join(result["culprits"]))
+
+
+def _luminance(rgb):
+    def channel(v):
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg, bg):
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", CONTENT)
+def test_text_is_readable_in_both_themes(desktop, path, theme):
+    report = desktop(path)
+    if theme == "dark":
+        assert report.dark_theme == "dark"
+    samples = report.colours[theme]
+    assert samples, f"{path}: no body text found"
+    poor = []
+    for s in samples:
+        if s["fg"] is None or s["bg"] is None:
+            poor.append(f"{s['text']!r}: colour not understood ({s['color']}, {s['raw']})")
+        elif (ratio := contrast(s["fg"], s["bg"])) < MIN_CONTRAST:
+            poor.append(f"{s['text']!r}: contrast {ratio:.2f} ({s['color']} on rgb{tuple(round(v) for v in s['bg'][:3])})")
+    assert not poor, f"{path}, {theme} theme:\n" + "\n".join(poor)
+
+
+@pytest.mark.parametrize("path", CONTENT)
+def test_figures_stay_white_in_dark_mode(desktop, path):
+    report = desktop(path)
+    problems = [f"{f.src.rsplit('/', 1)[-1]}: corner pixel {f.corner}, background {f.background}, filter {f.filter}"
+                for f in report.figures_dark if min(f.corner) < 245]
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+    if path in CHAPTERS:
+        assert report.figures_dark, f"{path}: a chapter without a single visible figure?"
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_chapter_screenshots_are_saved(desktop, phone, path):
+    desktop(path)
+    phone(path)
+    for label, width in (("desktop", 1280), ("phone", 390), ("desktop-dark", 1280)):
+        shot = SCREENSHOTS / screenshot_name(path, label)
+        assert shot.is_file(), shot
+        with Image.open(shot) as image:
+            assert image.width == width and image.height > 300, (shot, image.size)
+
+
+def test_make_screenshots_takes_desktop_phone_and_dark_shots(browser, site_url, tmp_path):
+    """The code behind ``make screenshots``, on one chapter."""
+    shots = take_screenshots(browser, site_url, chapter_pages()[:1], tmp_path)
+    assert [s.name for s in shots] == [screenshot_name(chapter_pages()[0], label)
+                                       for label in ("desktop", "phone", "desktop-dark")]
+    widths = [Image.open(s).width for s in shots]
+    assert widths == [1280, 390, 1280]
