@@ -23,9 +23,10 @@ batch variance, normalisation with the *biased* one).
 
 Layer, group and instance norm compute their statistics per sample, so they
 behave the same in training and evaluation and keep no state. They share one
-private helper that normalises over a given set of axes; batch norm's full
+private helper that normalises over the trailing axes; batch norm's full
 backward pass is written out step by step because it is taught that way.
 """
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -225,8 +226,9 @@ def batchnorm_forward(x, gamma, beta, running, training=True, momentum=0.1, eps=
         mean = x.mean(axis=0)
         centred = x - mean
         # Two-pass variance (centre first, then square): no catastrophic
-        # cancellation as in E[x^2] - E[x]^2 when |x| is large.
-        var = np.mean(centred**2, axis=0)  # biased: divides by N
+        # cancellation as in E[x^2] - E[x]^2 when |x| is large. einsum sums
+        # the squares without storing them in an (N, D) temporary.
+        var = np.einsum("nd,nd->d", centred, centred) / N  # biased: divides by N
         # The running average uses the unbiased variance, like PyTorch.
         unbiased_var = var * (N / (N - 1))
         run_dtype = _as_float(run_mean).dtype
@@ -244,7 +246,8 @@ def batchnorm_forward(x, gamma, beta, running, training=True, momentum=0.1, eps=
     std = np.sqrt(var + eps)
     inv_std = 1 / std
     xhat = centred * inv_std
-    out = gamma * xhat + beta
+    out = xhat * gamma
+    out += beta  # in place: out = gamma * xhat + beta with one (N, D) array fewer
     cache = BatchNormCache(
         xhat=xhat, gamma=gamma, centred=centred, var=var, std=std, inv_std=inv_std,
         training=bool(training),
@@ -374,10 +377,15 @@ def batchnorm_backward_alt(dout, cache):
     N = dout.shape[0]
 
     dbeta = dout.sum(axis=0)
-    dgamma = np.sum(dout * xhat, axis=0)
+    dgamma = np.einsum("nd,nd->d", dout, xhat)  # sum over n of dout * xhat, no (N, D) temporary
     if not training:
         return gamma * inv_std * dout, dgamma, dbeta
-    dx = (gamma * inv_std / N) * (N * dout - dbeta - xhat * dgamma)
+    # dx = (gamma * inv_std / N) * (N * dout - dbeta - xhat * dgamma), with the
+    # 1/N moved inside and built up in place in a single (N, D) array.
+    dx = xhat * (-dgamma / N)
+    dx += dout
+    dx -= dbeta / N
+    dx *= gamma * inv_std
     return dx, dgamma, dbeta
 
 
@@ -485,32 +493,50 @@ def spatial_batchnorm_backward(dout, cache):
 # --------------------------------------------------------------------------
 
 
-def _normalize(x, axes, eps):
-    """Normalise ``x`` to mean 0, variance 1 over ``axes`` (biased variance).
+def _merge_axes(a, start, stop=None):
+    """``a`` with its axes ``start, ..., stop - 1`` (default: to the end) merged into one.
 
-    Returns ``xhat`` (shape of x) and ``inv_std`` (shape of x with ``axes``
-    reduced to size 1).
+    A view for contiguous ``a`` (as ``reshape``); lets ``einsum`` and the
+    reductions below see one axis of known position instead of several.
     """
-    mean = x.mean(axis=axes, keepdims=True)
-    centred = x - mean
-    # Two-pass variance: centre first, then square (stable for large |x|).
-    var = np.mean(centred**2, axis=axes, keepdims=True)
+    stop = a.ndim if stop is None else stop
+    return a.reshape(a.shape[:start] + (math.prod(a.shape[start:stop]),) + a.shape[stop:])
+
+
+def _normalize(x, first, eps):
+    """Normalise ``x`` to mean 0, variance 1 over its trailing axes ``first, first + 1, ...``.
+
+    Biased variance. Returns ``xhat`` (shape of x) and ``inv_std`` (shape of x
+    with those axes reduced to size 1).
+    """
+    rows = _merge_axes(x, first)  # one row per normalisation group
+    mean = rows.mean(axis=-1, keepdims=True)
+    xhat = rows - mean  # centred; scaled in place below
+    # Two-pass variance: centre first, then square (stable for large |x|);
+    # einsum sums the squares without storing them.
+    var = np.einsum("...i,...i->...", xhat, xhat)[..., None] / rows.shape[-1]
     # eps inside the square root keeps a constant group (var = 0) finite.
     inv_std = 1 / np.sqrt(var + eps)
-    return centred * inv_std, inv_std
+    xhat *= inv_std
+    return xhat.reshape(x.shape), inv_std.reshape(x.shape[:first] + (1,) * (x.ndim - first))
 
 
-def _normalize_backward(dxhat, xhat, inv_std, axes):
-    r"""Gradient through :func:`_normalize`, given dL/d(xhat).
+def _normalize_backward(dxhat, xhat, inv_std, first):
+    r"""Gradient through :func:`_normalize`, given dL/d(xhat); reuses ``dxhat``'s memory.
 
     Over the m elements of one normalisation group (derivation as in
     :func:`batchnorm_backward_alt`):
     :math:`dx = r \,(g - \overline{g} - \hat x\, \overline{g \hat x})`,
-    where the bars are means over the group.
+    where the bars are means over the group. ``dxhat`` must be a temporary of
+    the caller: it is overwritten with ``dx``.
     """
-    mean_g = dxhat.mean(axis=axes, keepdims=True)
-    mean_gx = np.mean(dxhat * xhat, axis=axes, keepdims=True)
-    return inv_std * (dxhat - mean_g - xhat * mean_gx)
+    g, xhat_rows = _merge_axes(dxhat, first), _merge_axes(xhat, first)
+    mean_g = g.mean(axis=-1, keepdims=True)
+    mean_gx = np.einsum("...i,...i->...", g, xhat_rows)[..., None] / g.shape[-1]
+    g -= mean_g
+    g -= xhat_rows * mean_gx
+    g *= _merge_axes(inv_std, first)
+    return g.reshape(dxhat.shape)
 
 
 class LayerNormCache(NamedTuple):
@@ -566,8 +592,9 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
         raise ValueError("x must have at least one axis (the features)")
     D = x.shape[-1]
     gamma, beta = _per_channel(gamma, beta, D, x.dtype)
-    xhat, inv_std = _normalize(x, -1, eps)
-    out = gamma * xhat + beta
+    xhat, inv_std = _normalize(x, x.ndim - 1, eps)
+    out = xhat * gamma
+    out += beta  # in place: out = gamma * xhat + beta with one temporary fewer
     return out, LayerNormCache(xhat=xhat, inv_std=inv_std, gamma=gamma)
 
 
@@ -599,8 +626,10 @@ def layernorm_backward(dout, cache):
     dout = dout.astype(xhat.dtype, copy=False)
     batch_axes = tuple(range(dout.ndim - 1))
     dbeta = dout.sum(axis=batch_axes)
-    dgamma = np.sum(dout * xhat, axis=batch_axes)
-    dx = _normalize_backward(dout * gamma, xhat, inv_std, -1)
+    # sum of dout * xhat over the batch axes, without storing the product
+    last = dout.ndim - 1
+    dgamma = np.einsum("nd,nd->d", _merge_axes(dout, 0, last), _merge_axes(xhat, 0, last))
+    dx = _normalize_backward(dout * gamma, xhat, inv_std, last)
     return dx, dgamma, dbeta
 
 
@@ -675,12 +704,12 @@ def groupnorm_forward(x, gamma, beta, G, eps=1e-5):
     gamma, beta = _per_channel(gamma, beta, C, x.dtype, what="C")
     # (N, C, *spatial) -> (N, G, C/G, *spatial); statistics over axes 2, 3, ...
     grouped = x.reshape((N, G, C // G) + x.shape[2:])
-    axes = tuple(range(2, grouped.ndim))
-    xhat_grouped, inv_std = _normalize(grouped, axes, eps)
+    xhat_grouped, inv_std = _normalize(grouped, 2, eps)
     xhat = xhat_grouped.reshape(x.shape)
     # gamma and beta act per channel: shape (C, 1, 1) broadcasts over (H, W).
     bshape = (C,) + (1,) * (x.ndim - 2)
-    out = gamma.reshape(bshape) * xhat + beta.reshape(bshape)
+    out = xhat * gamma.reshape(bshape)
+    out += beta.reshape(bshape)  # in place: one temporary fewer
     return out, GroupNormCache(xhat=xhat, inv_std=inv_std, gamma=gamma, G=G)
 
 
@@ -707,11 +736,11 @@ def groupnorm_backward(dout, cache):
     N, C = xhat.shape[:2]
     sum_axes = (0,) + tuple(range(2, dout.ndim))  # all but the channel axis
     dbeta = dout.sum(axis=sum_axes)
-    dgamma = np.sum(dout * xhat, axis=sum_axes)
+    # sum of dout * xhat over all but the channel axis, without storing the product
+    dgamma = np.einsum("ncs,ncs->c", _merge_axes(dout, 2), _merge_axes(xhat, 2))
     dxhat = dout * gamma.reshape((C,) + (1,) * (dout.ndim - 2))
     gshape = (N, G, C // G) + xhat.shape[2:]
-    axes = tuple(range(2, len(gshape)))
-    dx = _normalize_backward(dxhat.reshape(gshape), xhat.reshape(gshape), inv_std, axes)
+    dx = _normalize_backward(dxhat.reshape(gshape), xhat.reshape(gshape), inv_std, 2)
     return dx.reshape(xhat.shape), dgamma, dbeta
 
 
@@ -770,10 +799,10 @@ def instancenorm_forward(x, gamma, beta, eps=1e-5):
         )
     C = x.shape[1]
     gamma, beta = _per_channel(gamma, beta, C, x.dtype, what="C")
-    axes = tuple(range(2, x.ndim))
-    xhat, inv_std = _normalize(x, axes, eps)
+    xhat, inv_std = _normalize(x, 2, eps)
     bshape = (C,) + (1,) * (x.ndim - 2)
-    out = gamma.reshape(bshape) * xhat + beta.reshape(bshape)
+    out = xhat * gamma.reshape(bshape)
+    out += beta.reshape(bshape)
     return out, InstanceNormCache(xhat=xhat, inv_std=inv_std, gamma=gamma)
 
 
@@ -800,7 +829,7 @@ def instancenorm_backward(dout, cache):
     C = xhat.shape[1]
     sum_axes = (0,) + tuple(range(2, dout.ndim))
     dbeta = dout.sum(axis=sum_axes)
-    dgamma = np.sum(dout * xhat, axis=sum_axes)
+    dgamma = np.einsum("ncs,ncs->c", _merge_axes(dout, 2), _merge_axes(xhat, 2))
     dxhat = dout * gamma.reshape((C,) + (1,) * (dout.ndim - 2))
-    dx = _normalize_backward(dxhat, xhat, inv_std, tuple(range(2, dout.ndim)))
+    dx = _normalize_backward(dxhat, xhat, inv_std, 2)
     return dx, dgamma, dbeta
