@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import logging
 import os
 import secrets
@@ -79,19 +80,39 @@ def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None
     return proc
 
 
-def write_course_config(course: Path) -> None:
-    (course / "nbgrader_config.py").write_text(
-        "# Written by `python -m autograder setup`: the course's settings live in the file loaded here.\n"
-        "c = get_config()  # noqa: F821\n"
-        f"load_subconfig({str(CONFIG)!r})  # noqa: F821\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n"
-    )
+def db_url(course: Path) -> str:
+    """The course's gradebook: PostgreSQL if ``setup --db-url`` said so, else nbgrader's SQLite file."""
+    settings = course / ".autograder.json"
+    if settings.exists():
+        url = json.loads(settings.read_text()).get("db_url")
+        if url:
+            return url
+    return f"sqlite:///{course / 'gradebook.db'}"
 
 
-def setup(course: Path, slugs: list[str] | None = None) -> None:
-    """Create (or refresh) a course directory and generate every release notebook."""
+def write_course_config(course: Path, url: str | None = None) -> None:
+    if url:
+        (course / ".autograder.json").write_text(json.dumps({"db_url": url}))
+        (course / ".autograder.json").chmod(0o600)
+    lines = [
+        "# Written by `python -m autograder setup`: the course's settings live in the file loaded here.",
+        "c = get_config()  # noqa: F821",
+        f"load_subconfig({str(CONFIG)!r})  # noqa: F821",
+        f"c.CourseDirectory.root = {str(course)!r}",
+    ]
+    if url:
+        lines.append(f"c.CourseDirectory.db_url = {url!r}")
+    (course / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
+
+
+def setup(course: Path, slugs: list[str] | None = None, url: str | None = None) -> None:
+    """Create (or refresh) a course directory and generate every release notebook.
+
+    ``url`` is a SQLAlchemy database URL for the gradebook (PostgreSQL for
+    parallel or multi-machine grading); without it nbgrader's SQLite file is used.
+    """
     course.mkdir(parents=True, exist_ok=True)
-    write_course_config(course)
+    write_course_config(course, url or (db_url(course) if (course / ".autograder.json").exists() else None))
     secret = course / ".grading_secret"
     if not secret.exists():
         secret.write_text(secrets.token_hex(32) + "\n")
@@ -164,34 +185,41 @@ def submitted(course: Path) -> dict[str, list[str]]:
 
 
 def grade(course: Path, slugs: list[str] | None = None, cell_timeout: int | None = None,
-          submission_timeout: float = 900) -> int:
-    """Autograde every submission, one ``nbgrader autograde`` per student and exercise.
+          submission_timeout: float = 900, workers: int | None = None, scheduler: str | None = None,
+          resume: bool = True) -> int:
+    """Autograde every submission: one ``nbgrader autograde`` per student and exercise.
 
     One call per submission keeps one broken notebook from stopping the rest:
-    a failure is logged with its reason and the loop goes on. Returns the
-    number of submissions that could not be graded.
+    a failure is logged with its reason and the batch goes on. Submissions run
+    on ``workers`` local threads (default: the machine's cores when the
+    gradebook is PostgreSQL, else 1 — SQLite does not take concurrent
+    writers) or on the Dask cluster at ``scheduler``. Returns the number of
+    submissions that could not be graded.
     """
-    failures = 0
+    from autograder import batch
+
     todo = submitted(course)
     roster = sorted({s for students in todo.values() for s in students})
+    tasks = []
     for slug in slugs or chapters():
         students = todo.get(slug, [])
         for student in sorted(set(roster) - set(students)):
             log.warning("%s/%s: no submission: scored 0", student, slug)
         for student in students:
-            nb = course / "submitted" / student / slug / f"{slug}.ipynb"
-            if not nb.exists():
+            if not (course / "submitted" / student / slug / f"{slug}.ipynb").exists():
                 log.warning("%s/%s: notebook %s.ipynb is missing: scored 0", student, slug, slug)
-            extra = [f"--Execute.timeout={cell_timeout}"] if cell_timeout else []
-            proc = nbgrader(course, "autograde", slug, "--student", student, "--force", *extra, check=False,
-                            timeout=submission_timeout)
-            if proc.returncode != 0:
-                failures += 1
-                reason = _last_error(proc.stderr)
-                log.error("%s/%s: could not be graded (%s); the rest of the class goes on", student, slug, reason)
-            else:
-                log.info("%s/%s: graded", student, slug)
-    return failures
+            tasks.append(batch.Task(str(course), slug, student, cell_timeout, submission_timeout))
+    sqlite = db_url(course).startswith("sqlite")
+    if workers is None:
+        workers = 1 if sqlite else (os.cpu_count() or 1)
+    if sqlite and (workers > 1 or scheduler):
+        raise SystemExit("parallel grading needs a PostgreSQL gradebook: `setup COURSE --db-url postgresql://...`")
+    executor, close = batch.make_executor(workers, scheduler)
+    try:
+        outcomes = batch.run(course, tasks, executor, resume=resume)
+    finally:
+        close()
+    return sum(not o.ok for o in outcomes)
 
 
 def _last_error(stderr: str) -> str:
@@ -213,7 +241,7 @@ def export(course: Path, out: Path) -> tuple[Path, Path]:
     breakdown = out.with_name(out.stem + "-by-function.csv")
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, breakdown.open("w", newline="") as fh:
+    with Gradebook(db_url(course)) as gb, breakdown.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student_id", "assignment", "function", "score", "max_score"])
         for assignment in gb.assignments:
@@ -239,6 +267,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("setup", help="create a course directory and generate the release notebooks")
     p.add_argument("course", type=Path)
+    p.add_argument("--db-url", help="gradebook database URL, e.g. postgresql://user:pw@host/db (default: SQLite)")
     p = sub.add_parser("collect", help="bring submissions into COURSE/submitted")
     p.add_argument("course", type=Path)
     p.add_argument("source", type=Path, help="submitted/-style folder, or an LMS .zip / folder of files")
@@ -249,6 +278,10 @@ def main(argv=None) -> int:
     p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config.py, 60)")
     p.add_argument("--submission-timeout", type=float, default=900,
                    help="wall-clock seconds for one submission before it is stopped (default 900)")
+    p.add_argument("--workers", type=int, help="parallel local workers (default: cores with PostgreSQL, 1 with SQLite)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler (tcp://host:8786): grade on that cluster")
+    p.add_argument("--all", dest="resume", action="store_false",
+                   help="grade everything again, not only new or changed submissions")
     p = sub.add_parser("feedback", help="per-student HTML feedback")
     p.add_argument("course", type=Path)
     p = sub.add_parser("export", help="grades CSV (nbgrader format) and per-function breakdown")
@@ -261,11 +294,12 @@ def main(argv=None) -> int:
     course = getattr(args, "course", None)
     course = course.resolve() if course else None
     if args.command == "setup":
-        setup(course)
+        setup(course, url=args.db_url)
     elif args.command == "collect":
         collect(course, args.source.resolve(), args.assignment)
     elif args.command == "grade":
-        failed = grade(course, args.assignment, args.cell_timeout, args.submission_timeout)
+        failed = grade(course, args.assignment, args.cell_timeout, args.submission_timeout, args.workers,
+                       args.scheduler, args.resume)
         log.info("done: %d submission(s) could not be graded", failed)
     elif args.command == "feedback":
         feedback(course)

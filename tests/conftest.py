@@ -11,11 +11,24 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def course(tmp_path_factory) -> Path:
-    """A course directory made by ``python -m autograder setup`` (all chapters released)."""
+def course(tmp_path_factory, postgres) -> Path:
+    """A course directory made by ``python -m autograder setup`` (all chapters released).
+
+    Its gradebook is PostgreSQL, so grading tests run on the machine's cores in
+    parallel; the SQLite path is covered by ``test_parallel.py``.
+    """
     root = tmp_path_factory.mktemp("course") / "nn-course"
-    run_cli("setup", str(root))
+    run_cli("setup", str(root), "--db-url", postgres("course"))
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session; call it with a name to get a fresh database's URL."""
+    from autograder.pgcluster import Cluster
+
+    with Cluster() as cluster:
+        yield cluster.database
 
 
 @pytest.fixture(scope="session")

@@ -171,9 +171,9 @@ ATTACKERS = {
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, postgres):
     course = tmp_path_factory.mktemp("hostile") / "course"
-    setup(course, [SLUG])
+    setup(course, [SLUG], url=postgres("hostile"))  # PostgreSQL: graded by 2 parallel workers
     inbox = tmp_path_factory.mktemp("inbox")
     write_submission(inbox, "ada", SLUG, make_submission(course, SLUG))
     for student, (edit, _) in ATTACKERS.items():

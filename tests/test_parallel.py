@@ -1,0 +1,99 @@
+"""Parallel and distributed grading give exactly the grades of sequential grading.
+
+A real PostgreSQL server (Debian's package, installed if missing, a throwaway
+cluster in a temp dir) holds the gradebooks of the parallel runs; a local Dask
+cluster with two worker processes stands in for a multi-machine one.
+The server comes from the session fixture ``postgres`` (tests/conftest.py).
+"""
+import csv
+from pathlib import Path
+
+import pytest
+
+from autograder.cli import setup
+from fakeclass import make_submission, run_cli, write_submission
+from test_hostile import OS_EXIT, append_to
+
+pytestmark = pytest.mark.slow
+
+SLUG = "activations"
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    yield cluster.scheduler_address
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory):
+    """Five students on one exercise, made once from a scratch course."""
+    scratch = tmp_path_factory.mktemp("scratch") / "course"
+    setup(scratch, [SLUG])
+    inbox = tmp_path_factory.mktemp("inbox")
+    write_submission(inbox, "ada", SLUG, make_submission(scratch, SLUG))
+    write_submission(inbox, "ben", SLUG, make_submission(scratch, SLUG, solved=lambda g: False))
+    write_submission(inbox, "cyd", SLUG, make_submission(scratch, SLUG, solved=lambda g: g.startswith("relu")))
+    write_submission(inbox, "dee", SLUG, make_submission(
+        scratch, SLUG, edit=lambda g, s: s.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    raise ValueError('x')")
+        if g == "tanh_forward_solution" else s))
+    write_submission(inbox, "eve", SLUG, make_submission(scratch, SLUG, edit=append_to("softmax_forward", OS_EXIT)))
+    return inbox, (scratch / ".grading_secret").read_text()
+
+
+def grade_class(root: Path, inbox, secret: str, *grade_args, db_url=None):
+    course = root / "course"
+    course.mkdir(parents=True)
+    (course / ".grading_secret").write_text(secret)  # same hidden inputs as the other runs
+    setup(course, [SLUG], url=db_url)
+    run_cli("collect", str(course), str(inbox))
+    log = run_cli("grade", str(course), "--assignment", SLUG, *grade_args)
+    out = root / "grades.csv"
+    run_cli("export", str(course), "--to", str(out))
+    rows = {}
+    with out.with_name("grades-by-function.csv").open() as fh:
+        for r in csv.DictReader(fh):
+            rows[(r["student_id"], r["function"])] = float(r["score"])
+    return course, rows, log.stdout + log.stderr
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory, inbox):
+    return grade_class(tmp_path_factory.mktemp("seq"), *inbox)
+
+
+def test_sequential_grades_are_the_expected_ones(sequential):
+    _, rows, _ = sequential
+    assert sum(v for (s, _), v in rows.items() if s == "ada") == 15
+    assert sum(v for (s, _), v in rows.items() if s == "ben") == 0
+    assert sum(v for (s, _), v in rows.items() if s == "cyd") == 3
+    assert sum(v for (s, _), v in rows.items() if s == "dee") == 14
+    assert sum(v for (s, _), v in rows.items() if s == "eve") == 10
+
+
+def test_two_local_workers_on_postgres_match_sequential(tmp_path, inbox, sequential, postgres):
+    course, rows, log = grade_class(tmp_path, *inbox, "--workers", "2", db_url=postgres("local2"))
+    assert rows == sequential[1]
+    assert "[5/5 100%" in log
+    # Resumable: nothing changed, nothing regraded; one changed notebook, one regraded.
+    again = run_cli("grade", str(course), "--assignment", SLUG, "--workers", "2")
+    assert "5 submission(s) unchanged" in again.stderr + again.stdout
+    nb = course / "submitted" / "ben" / SLUG / f"{SLUG}.ipynb"
+    nb.write_text(nb.read_text().replace("YOUR CODE HERE", "still nothing"))
+    third = run_cli("grade", str(course), "--assignment", SLUG, "--workers", "2")
+    assert "4 submission(s) unchanged" in third.stderr + third.stdout and "[1/1 100%" in third.stderr + third.stdout
+
+
+def test_dask_cluster_on_postgres_matches_sequential(tmp_path, inbox, sequential, postgres, dask_scheduler):
+    _, rows, log = grade_class(tmp_path, *inbox, "--scheduler", dask_scheduler, db_url=postgres("dask"))
+    assert rows == sequential[1]
+
+
+def test_parallel_grading_refuses_sqlite(tmp_path, inbox):
+    course = tmp_path / "course"
+    setup(course, [SLUG])
+    proc = run_cli("grade", str(course), "--workers", "2", check=False)
+    assert proc.returncode != 0 and "PostgreSQL" in proc.stderr
