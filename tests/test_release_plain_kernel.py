@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.cli import EXERCISES, chapters
+from fakeclass import make_submission
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -52,3 +53,19 @@ def test_release_runs_top_to_bottom(plain_kernel, slug, tmp_path):
     unexpected = [e for e in errors if e[1] != "NotImplementedError"]
     assert not unexpected, f"{slug}: cells failed with something else than NotImplementedError: {unexpected}"
     assert errors, f"{slug}: a blank notebook should stop at unfinished functions"
+
+
+@pytest.mark.parametrize("slug", chapters())
+def test_solved_notebook_passes_every_visible_check(plain_kernel, course, slug, tmp_path):
+    """A learner who writes the reference answers sees no error and no ✗ anywhere in the notebook."""
+    nb = make_submission(course, slug)
+    NotebookClient(nb, kernel_name=plain_kernel, timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                problems.append((i, out.ename, out.evalue[:200]))
+            elif "✗" in out.get("text", ""):
+                problems.append((i, "check failed", out.text[:300]))
+    assert not problems, f"{slug}: {problems}"
