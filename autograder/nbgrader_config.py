@@ -48,3 +48,14 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# nbgrader opens its gradebook about ten times while autograding one notebook,
+# and each opening asks the `alembic` command-line tool for the schema version
+# (a new Python process, ~0.5 s). The answer cannot change within one run, so
+# ask once per process: this halves the time to grade a submission.
+import functools as _functools  # noqa: E402
+
+import nbgrader.api as _nbgrader_api  # noqa: E402
+
+if not hasattr(_nbgrader_api.get_alembic_version, "cache_info"):
+    _nbgrader_api.get_alembic_version = _functools.lru_cache(maxsize=None)(_nbgrader_api.get_alembic_version)
