@@ -234,8 +234,7 @@ def _given_source(qualnames):
     chunks = []
     for qualname in qualnames:
         module, name = _resolve(qualname)
-        _, lines, first = _definition(module, name)
-        node, _, _ = _definition(module, name)
+        node, lines, first = _definition(module, name)
         chunks.append("\n".join(lines[first - 1:node.end_lineno]))
     imports = "import math\nfrom typing import NamedTuple\n\nimport numpy as np\n\n\n"
     return imports + "\n\n\n".join(chunks) + "\n"

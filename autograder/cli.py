@@ -34,7 +34,7 @@ import nbformat
 
 from autograder.assemble import REPO, TEMPLATES, assemble, graded_functions
 from autograder.grading import SECRET_ENV
-from autograder.nbgrader_plugins import _kill_uid
+from autograder.nbgrader_plugins import _kill_uid, kernel_uid
 
 log = logging.getLogger("autograder")
 
@@ -72,7 +72,7 @@ def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None
         proc = subprocess.CompletedProcess(cmd, popen.returncode, out, err)
     except subprocess.TimeoutExpired:
         os.killpg(popen.pid, signal.SIGKILL)
-        _kill_uid(61000 + popen.pid % 3000)  # the sandboxed kernel runs in its own session
+        _kill_uid(kernel_uid(popen.pid))  # the sandboxed kernel runs in its own session
         out, err = popen.communicate()
         proc = subprocess.CompletedProcess(cmd, -9, out, err + f"\nERROR: killed after {timeout:g} s of wall time")
     if check and proc.returncode != 0:

@@ -40,6 +40,15 @@ KERNEL_NAME = "nncourse-sandbox"
 _CALL = re.compile(r"""grade\(\s*['"]([\w.]+)['"]""")
 
 
+def kernel_uid(grader_pid: int) -> int:
+    """The private uid of the kernel started by the nbgrader process ``grader_pid``.
+
+    Derived, not stored: the wrapper that started that process computes the same
+    uid to clean up after a submission it had to kill.
+    """
+    return 61000 + grader_pid % 3000
+
+
 def _secret() -> str:
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV]
@@ -66,7 +75,7 @@ class PrepareHiddenTests(NbGraderPreprocessor):
         secret = _secret()
         exchange = Path(tempfile.mkdtemp(prefix="nncourse-io-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
         os.chmod(exchange, 0o700)
-        uid = 61000 + os.getpid() % 3000
+        uid = kernel_uid(os.getpid())
         harness_source = inspect.getsource(harness)
         state = {"exchange": str(exchange), "uid": uid, "cells": {}}
         for cell, grade_id, qualname in _graded_cells(nb):
