@@ -1,14 +1,20 @@
 """Grading a whole class: one task per submission, on any ``concurrent.futures`` executor.
 
-Each task runs one real ``nbgrader autograde SLUG --student ID --force`` in its
-own process (so a fresh kernel per submission, and a crash stays in its task).
-The same :func:`grade_submission` runs on
+Each task autogrades one submission with nbgrader's own autograde (the same
+preprocessors as ``nbgrader autograde SLUG --student ID --force``, so a fresh
+sandboxed kernel per submission) in a long-lived worker process
+(:mod:`autograder.worker`): every executor thread keeps one such process and
+hands it one submission after another, so nbgrader's start-up is paid once
+per worker rather than once per submission. A crash, or a submission over its
+wall-clock limit, costs that submission only: the worker is killed and the
+next task starts a new one. The same :func:`grade_submission` runs on
 
 * a local thread pool of ``workers`` threads (each thread waits on its
-  nbgrader process), the default;
+  worker process), the default;
 * a Dask cluster, through ``distributed.Client(address).get_executor()``:
-  workers on other machines need the course directory on a shared file
-  system and the gradebook in PostgreSQL.
+  each Dask worker thread keeps its own grading process; workers on other
+  machines need the course directory on a shared file system and the
+  gradebook in PostgreSQL.
 
 Re-running is resumable: ``COURSE/.grading-state.json`` remembers, per
 submission, the fingerprint of what was graded (the notebook's bytes and the
@@ -19,14 +25,18 @@ leaves no state entry, so the next run grades it again; nbgrader's
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from autograder.worker import GradingProcess, WorkerDied
 
 log = logging.getLogger("autograder")
 
@@ -72,20 +82,42 @@ def submission_fingerprint(course: Path, slug: str, student: str, grader: str) -
     return h.hexdigest()
 
 
-def grade_submission(task: Task) -> Outcome:
-    """Autograde one submission with the real nbgrader CLI (runs on any executor's worker)."""
-    from autograder.cli import _last_error, nbgrader
+_local = threading.local()
+_opened: list[GradingProcess] = []
+_opened_lock = threading.Lock()
 
+
+def _grading_process(course: Path, cell_timeout: int | None) -> GradingProcess:
+    """This thread's worker process for ``course`` (started on first use)."""
+    processes = _local.__dict__.setdefault("processes", {})
+    key = (str(course), cell_timeout)
+    if key not in processes:
+        processes[key] = GradingProcess(course, cell_timeout)
+        with _opened_lock:
+            _opened.append(processes[key])
+    return processes[key]
+
+
+@atexit.register
+def close_grading_processes() -> None:
+    """End the worker processes this process started (they also end by themselves when it exits)."""
+    with _opened_lock:
+        processes = list(_opened)
+    for process in processes:
+        process.close()
+
+
+def grade_submission(task: Task) -> Outcome:
+    """Autograde one submission in this thread's worker process (runs on any executor's worker)."""
     course = Path(task.course)
     fingerprint = submission_fingerprint(course, task.slug, task.student, grader_fingerprint(task.slug))
-    extra = [f"--Execute.timeout={task.cell_timeout}"] if task.cell_timeout else []
     start = time.monotonic()
-    proc = nbgrader(course, "autograde", task.slug, "--student", task.student, "--force", *extra,
-                    check=False, timeout=task.submission_timeout)
+    try:
+        reply = _grading_process(course, task.cell_timeout).grade(task.slug, task.student, task.submission_timeout)
+    except (TimeoutError, WorkerDied) as exc:
+        return Outcome(task.slug, task.student, False, time.monotonic() - start, str(exc), fingerprint)
     seconds = time.monotonic() - start
-    if proc.returncode != 0:
-        return Outcome(task.slug, task.student, False, seconds, _last_error(proc.stderr), fingerprint)
-    return Outcome(task.slug, task.student, True, seconds, "", fingerprint)
+    return Outcome(task.slug, task.student, reply["ok"], seconds, reply.get("reason", ""), fingerprint)
 
 
 def load_state(course: Path) -> dict:
@@ -122,7 +154,12 @@ def make_executor(workers: int, scheduler: str | None = None) -> tuple[Executor,
         client = Client(scheduler)
         return client.get_executor(), client.close
     pool = ThreadPoolExecutor(max_workers=workers)
-    return pool, pool.shutdown
+
+    def close() -> None:
+        pool.shutdown()
+        close_grading_processes()
+
+    return pool, close
 
 
 def run(course: Path, tasks: list[Task], executor: Executor, resume: bool = True) -> list[Outcome]:

@@ -51,21 +51,26 @@ def chapters() -> list[str]:
 
 # -- nbgrader plumbing ---------------------------------------------------------
 
-def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run one real nbgrader command in ``course``, with the grading secret in its environment.
-
-    With ``timeout`` (seconds of wall time) the whole process group is killed
-    when it runs over, and the result has return code -9 and a note on stderr.
-    """
+def nbgrader_env(course: Path) -> dict[str, str]:
+    """The environment nbgrader runs in: ours, plus the course's grading secret."""
     env = dict(os.environ)
     # nbgrader shells out to `alembic` (gradebook migrations): our venv's bin must be on PATH.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     secret_file = course / ".grading_secret"
     if secret_file.exists():
         env[SECRET_ENV] = secret_file.read_text().strip()
+    return env
+
+
+def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run one real nbgrader command in ``course``, with the grading secret in its environment.
+
+    With ``timeout`` (seconds of wall time) the whole process group is killed
+    when it runs over, and the result has return code -9 and a note on stderr.
+    """
     cmd = [sys.executable, "-m", "nbgrader", *args]
     log.debug("$ %s", " ".join(cmd))
-    popen = subprocess.Popen(cmd, cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    popen = subprocess.Popen(cmd, cwd=course, env=nbgrader_env(course), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
     try:
         out, err = popen.communicate(timeout=timeout)
@@ -187,11 +192,12 @@ def submitted(course: Path) -> dict[str, list[str]]:
 def grade(course: Path, slugs: list[str] | None = None, cell_timeout: int | None = None,
           submission_timeout: float = 900, workers: int | None = None, scheduler: str | None = None,
           resume: bool = True) -> int:
-    """Autograde every submission: one ``nbgrader autograde`` per student and exercise.
+    """Autograde every submission: nbgrader's autograde once per student and exercise.
 
-    One call per submission keeps one broken notebook from stopping the rest:
-    a failure is logged with its reason and the batch goes on. Submissions run
-    on ``workers`` local threads (default: the machine's cores when the
+    One task per submission keeps one broken notebook from stopping the rest:
+    a failure is logged with its reason and the batch goes on. Tasks run in
+    long-lived worker processes (:mod:`autograder.worker`), one per local
+    thread: ``workers`` threads (default: the machine's cores when the
     gradebook is PostgreSQL, else 1 — SQLite does not take concurrent
     writers) or on the Dask cluster at ``scheduler``. Returns the number of
     submissions that could not be graded.
@@ -201,7 +207,7 @@ def grade(course: Path, slugs: list[str] | None = None, cell_timeout: int | None
     todo = submitted(course)
     roster = sorted({s for students in todo.values() for s in students})
     tasks = []
-    for slug in slugs or chapters():
+    for slug in slugs or [s for s in chapters() if (course / "source" / s).is_dir()]:
         students = todo.get(slug, [])
         for student in sorted(set(roster) - set(students)):
             log.warning("%s/%s: no submission: scored 0", student, slug)

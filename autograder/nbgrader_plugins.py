@@ -37,6 +37,9 @@ from autograder import harness
 from autograder.grading import (SECRET_ENV, RaisedInKernel, case_seed, draw_cases, evaluate, expected_output)
 
 KERNEL_NAME = "nncourse-sandbox"
+_BASE_JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+#: Exchange folders of submissions being graded by this process (normally at most one).
+_LIVE_EXCHANGES: set[Path] = set()
 _CALL = re.compile(r"""grade\(\s*['"]([\w.]+)['"]""")
 
 
@@ -75,6 +78,7 @@ class PrepareHiddenTests(NbGraderPreprocessor):
         secret = _secret()
         exchange = Path(tempfile.mkdtemp(prefix="nncourse-io-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
         os.chmod(exchange, 0o700)
+        _LIVE_EXCHANGES.add(exchange)
         uid = kernel_uid(os.getpid())
         harness_source = inspect.getsource(harness)
         state = {"exchange": str(exchange), "uid": uid, "cells": {}}
@@ -99,7 +103,9 @@ class PrepareHiddenTests(NbGraderPreprocessor):
                 "--course", str(Path.cwd()), "-f", "{connection_file}"]
         (spec_dir / "kernel.json").write_text(json.dumps(
             {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}))
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(exchange / "kernelspec"), os.environ.get("JUPYTER_PATH", "")])
+        # From the path as it was at start-up: a worker process grading many
+        # submissions must not accumulate one entry per submission.
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(exchange / "kernelspec"), *_BASE_JUPYTER_PATH])
         nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (grading sandbox)",
                                      "language": "python"}
 
@@ -151,6 +157,7 @@ class JudgeHiddenTests(NbGraderPreprocessor):
                 self._judge(cell, grade_id, qualname, cases, exchange, state.get("stopped"))
         finally:
             shutil.rmtree(exchange, ignore_errors=True)
+            _LIVE_EXCHANGES.discard(exchange)
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         _truncate_outputs(nb)
         return nb, resources
@@ -192,6 +199,20 @@ class JudgeHiddenTests(NbGraderPreprocessor):
         else:
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
                                                    text=f"{name}: all {len(cases)} hidden cases passed.\n")]
+
+
+def clean_up_after_submission() -> None:
+    """Make sure nothing of a submission outlives its grading in this process.
+
+    :class:`JudgeHiddenTests` normally does this; when nbgrader stopped before
+    it (an error in between), the kernel's leftover processes are killed and
+    the exchange folder removed here. Called by :mod:`autograder.worker`
+    after each submission.
+    """
+    _kill_uid(kernel_uid(os.getpid()))
+    for exchange in list(_LIVE_EXCHANGES):
+        shutil.rmtree(exchange, ignore_errors=True)
+        _LIVE_EXCHANGES.discard(exchange)
 
 
 def _graded_cells_by_id(nb, wanted):

@@ -6,10 +6,15 @@ cluster with two worker processes stands in for a multi-machine one.
 The server comes from the session fixture ``postgres`` (tests/conftest.py).
 """
 import csv
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from autograder import batch
 from autograder.cli import setup
 from fakeclass import make_submission, run_cli, write_submission
 from test_hostile import OS_EXIT, append_to
@@ -97,3 +102,52 @@ def test_parallel_grading_refuses_sqlite(tmp_path, inbox):
     setup(course, [SLUG])
     proc = run_cli("grade", str(course), "--workers", "2", check=False)
     assert proc.returncode != 0 and "PostgreSQL" in proc.stderr
+
+
+def test_a_worker_killed_mid_submission_loses_nothing(tmp_path, inbox, sequential):
+    """As when the machine's OOM killer picks a grading process: that submission fails, is regraded next run."""
+    inbox_dir, secret = inbox
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / ".grading_secret").write_text(secret)
+    setup(course, [SLUG])
+    run_cli("collect", str(course), str(inbox_dir))
+    tasks = [batch.Task(str(course), SLUG, student) for student in ("ada", "ben")]
+
+    def kill_first_worker():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            started = [p.proc for p in batch._opened if p.proc is not None]
+            if started:
+                time.sleep(1.0)  # the request for ada is sent: she is being graded now
+                os.killpg(started[0].pid, signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    batch.close_grading_processes()
+    batch._opened.clear()
+    killer = threading.Thread(target=kill_first_worker)
+    executor, close = batch.make_executor(1)
+    killer.start()
+    try:
+        first = {o.student: o for o in batch.run(course, tasks, executor)}
+    finally:
+        killer.join()
+        close()
+    assert not first["ada"].ok and "died" in first["ada"].reason
+    assert first["ben"].ok  # a new worker took the next submission
+
+    executor, close = batch.make_executor(1)
+    try:
+        second = batch.run(course, tasks, executor)
+    finally:
+        close()
+    assert [(o.student, o.ok) for o in second] == [("ada", True)]  # only what was lost is graded again
+    out = tmp_path / "grades.csv"
+    run_cli("export", str(course), "--to", str(out))
+    with out.with_name("grades-by-function.csv").open() as fh:
+        rows = {(r["student_id"], r["function"]): float(r["score"]) for r in csv.DictReader(fh)}
+    assert {k: v for k, v in rows.items() if k[0] in ("ada", "ben")} == \
+        {k: v for k, v in sequential[1].items() if k[0] in ("ada", "ben")}
+    with out.open() as fh:
+        assert sorted(r["student_id"] for r in csv.DictReader(fh)) == ["ada", "ben"]  # one row each, none doubled
