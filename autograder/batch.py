@@ -152,7 +152,14 @@ def make_executor(workers: int, scheduler: str | None = None) -> tuple[Executor,
         from distributed import Client
 
         client = Client(scheduler)
-        return client.get_executor(), client.close
+
+        def close_remote() -> None:
+            # Workers outlive this run: end their grading processes, so that the
+            # next run starts them with the course's settings and code as they are then.
+            client.run(close_grading_processes)
+            client.close()
+
+        return client.get_executor(), close_remote
     pool = ThreadPoolExecutor(max_workers=workers)
 
     def close() -> None:

@@ -52,13 +52,9 @@ c.Autograde.autograde_preprocessors = [
     # only repeat the first: ~0.1 s of JSON-schema validation per submission.
 ]
 
-# nbgrader opens its gradebook about ten times while autograding one notebook,
-# and each opening asks the `alembic` command-line tool for the schema version
-# (a new Python process, ~0.5 s). The answer cannot change within one run, so
-# ask once per process: this halves the time to grade a submission.
-import functools as _functools  # noqa: E402
+# nbgrader opens its gradebook about ten times while autograding one notebook:
+# keep one connection to a PostgreSQL gradebook per process instead of a new
+# one each time (autograder/gradebook.py).
+import autograder.gradebook  # noqa: E402
 
-import nbgrader.api as _nbgrader_api  # noqa: E402
-
-if not hasattr(_nbgrader_api.get_alembic_version, "cache_info"):
-    _nbgrader_api.get_alembic_version = _functools.lru_cache(maxsize=None)(_nbgrader_api.get_alembic_version)
+autograder.gradebook.install()
