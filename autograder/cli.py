@@ -70,8 +70,8 @@ def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None
     """
     cmd = [sys.executable, "-m", "nbgrader", *args]
     log.debug("$ %s", " ".join(cmd))
-    popen = subprocess.Popen(cmd, cwd=course, env=nbgrader_env(course), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    popen = subprocess.Popen(cmd, cwd=course, env=nbgrader_env(course), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = popen.communicate(timeout=timeout)
         proc = subprocess.CompletedProcess(cmd, popen.returncode, out, err)

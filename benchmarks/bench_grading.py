@@ -126,7 +126,8 @@ def overhead_benchmark(tmp: Path, repeat: int) -> None:
     print(f"   ours, per submission (median):                     {o:6.2f} s")
     print(f"   floor (fresh kernel + same notebook and hidden checks, nbclient, median): {f:6.2f} s")
     print(f"   ratio: {o / f:.2f}x (target <= 1.3x)")
-    print(f"   (ours: {' '.join(f'{t:.2f}' for t in per_submission)} s; floor: {' '.join(f'{t:.2f}' for t in floor)} s)")
+    listed = lambda times: " ".join(f"{t:.2f}" for t in times)  # noqa: E731
+    print(f"   (ours: {listed(per_submission)} s; floor: {listed(floor)} s)")
     print(f"   whole command incl. its start-up and the worker's, per submission: {total / repeat:6.2f} s "
           f"({total / repeat / f:.2f}x the floor)")
 
