@@ -226,8 +226,12 @@ def clean_up_after_submission() -> None:
     :class:`JudgeHiddenTests` normally does this; when nbgrader stopped before
     it (an error in between), the kernel's leftover processes are killed and
     the exchange folder removed here. Called by :mod:`autograder.worker`
-    after each submission.
+    after each submission. A submission whose exchange folder is gone was
+    cleaned by :class:`JudgeHiddenTests`, so the usual case costs nothing here
+    (no second scan of ``/proc``).
     """
+    if not _LIVE_EXCHANGES:
+        return
     _kill_uid(kernel_uid(os.getpid()))
     for exchange in list(_LIVE_EXCHANGES):
         shutil.rmtree(exchange, ignore_errors=True)
