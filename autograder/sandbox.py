@@ -11,9 +11,14 @@ Before it becomes the IPython kernel (``exec``), this process
   processes, no core dumps;
 * when running as root: enters a private mount namespace in which the answer
   module, the grader's code and tests, the course directory (gradebook,
-  secret, other students' work), ``/tmp``, ``/dev/shm`` and root's home are
-  covered by empty tmpfs mounts, then drops to an unprivileged uid that owns
-  nothing but the exchange folder;
+  secret, other students' work), root's home and every world-writable
+  directory (``/tmp``, ``/var/tmp``, ``/dev/shm``, ``/run/lock``) are covered by
+  empty tmpfs mounts, and a private IPC namespace (no System V or POSIX
+  shared memory and queues shared with other kernels); then drops to an
+  unprivileged uid that owns nothing but the exchange folder. Nothing the
+  kernel writes outlives it except in the exchange folder, which the grader
+  deletes after the submission: no channel from one learner's kernel to the
+  next;
 * replaces the environment (no grading secret, no instructor paths).
 
 Without root only the limits and the clean environment apply; the grader logs
@@ -43,13 +48,15 @@ LIMITS = {
 NPROC_LIMIT = 128  # processes and threads of the kernel's private uid (root only)
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
 MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 1 << 18
 
 
 def hidden_paths(course: Path | None) -> list[Path]:
     """What a learner's kernel must not read."""
-    paths = [REPO / "solutions", REPO / "autograder", REPO / "tests", Path("/tmp"), Path("/dev/shm"),
-             Path.home()]
+    paths = [REPO / "solutions", REPO / "autograder", REPO / "tests", Path.home(),
+             # World-writable: a file left there would reach the next learner's kernel.
+             Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run/lock")]
     if course is not None:
         paths.append(course)
     paths = sorted({p.resolve() for p in paths if p.is_dir()}, key=lambda p: len(p.parts))
@@ -70,25 +77,37 @@ def _mount(libc, source, target, fstype, flags, data=None):
 
 
 def isolate(course: Path | None, exchange: Path) -> None:
-    """Private mount namespace with the secret paths covered by empty tmpfs (root only).
+    """Private mount and IPC namespaces, the secret paths covered by empty tmpfs (root only).
 
-    Python itself may live under the covered home directory (pyenv installs in
-    ``~/.pyenv``): it is bind-mounted back into place on top of the cover.
+    Two things the kernel needs may live under a covered path and are
+    bind-mounted back into place on top of the cover: the exchange folder
+    (``/var/tmp/nncourse-io-*``) and Python itself (pyenv installs in
+    ``~/.pyenv``). Python is first staged inside the exchange folder, and the
+    exchange is reached through an open descriptor once its path is covered.
     """
     libc = _libc()
-    if libc.unshare(CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS) failed")
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS | CLONE_NEWIPC) failed")
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
+    hidden = hidden_paths(course)
     keep = [p for p in {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
-            if any(p.is_relative_to(h) for h in hidden_paths(course))]
+            if any(p.is_relative_to(h) for h in hidden)]
     staged = []
     for i, path in enumerate(sorted(keep)):
         stage = exchange / f".keep{i}"
         stage.mkdir()
         _mount(libc, path, stage, None, MS_BIND | MS_REC)
         staged.append((stage, path))
-    for path in hidden_paths(course):
-        _mount(libc, "tmpfs", path, "tmpfs", 0, "size=64m,mode=755")
+    exchange = exchange.resolve()
+    exchange_fd = os.open(exchange, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for path in hidden:
+            _mount(libc, "tmpfs", path, "tmpfs", 0, "size=64m,mode=755")
+        if any(exchange.is_relative_to(h) for h in hidden):
+            exchange.mkdir(parents=True)
+            _mount(libc, f"/proc/self/fd/{exchange_fd}", exchange, None, MS_BIND | MS_REC)
+    finally:
+        os.close(exchange_fd)
     for stage, path in staged:
         path.mkdir(parents=True, exist_ok=True)
         _mount(libc, stage, path, None, MS_BIND | MS_REC)

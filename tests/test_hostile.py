@@ -125,6 +125,7 @@ CHATTY = "\nprint('x' * 10**7)\nfor i in range(20000):\n    print(i)\n"
 WRITER = """
 import os
 for path in ["/tmp/planted.py", "../../../nbgrader_config.py", "../../ada/activations/activations.ipynb",
+             "/var/tmp/planted/planted.py", "/dev/shm/planted.py", "/run/lock/planted.py",
              os.path.expanduser("~/.ipython/profile_default/startup/00-evil.py")]:
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -132,6 +133,10 @@ for path in ["/tmp/planted.py", "../../../nbgrader_config.py", "../../ada/activa
             fh.write("raise SystemExit('planted')\\n")
     except OSError as exc:
         print("could not write", path, type(exc).__name__)
+# System V shared memory outlives its process unless the kernel has its own IPC namespace.
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print("shmget:", libc.shmget(0x4E4E, 4096, 0o1000 | 0o666))  # IPC_CREAT, world-readable
 """
 
 
@@ -239,9 +244,19 @@ def test_no_attack_left_anything_behind(graded):
     course, *_ = graded
     assert not Path("/tmp/planted.py").exists()
     assert "planted" not in (course / "nbgrader_config.py").read_text()
-    leftovers = [p for p in Path("/proc").glob("[0-9]*/status")
-                 if _uid_of(p) is not None and 61000 <= _uid_of(p) < 64000]
+    # Nothing in a world-writable place can reach the next learner's kernel.
+    for shared in ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"]:
+        if Path(shared).is_dir():
+            planted = [p for p in Path(shared).iterdir() if "planted" in p.name or _is_kernel_uid(p.lstat().st_uid)]
+            assert not planted, f"a learner's kernel left {planted} in {shared}"
+    segments = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    assert not [s for s in segments if int(s.split()[0]) == 0x4E4E], "a kernel's shared memory outlived it"
+    leftovers = [p for p in Path("/proc").glob("[0-9]*/status") if _is_kernel_uid(_uid_of(p))]
     assert not leftovers, "processes of a learner's kernel survived grading"
+
+
+def _is_kernel_uid(uid):
+    return uid is not None and 61000 <= uid < 64000
 
 
 def _uid_of(status):
