@@ -7,7 +7,8 @@ configuration (``autograder/nbgrader_config.py``) puts
   process it draws each graded function's hidden inputs (seeded by the course
   secret and the student id), writes them to a fresh exchange folder, turns
   every hidden-tests cell into "run the harness for this function", and points
-  the notebook at a sandboxed kernel (:mod:`autograder.sandbox`);
+  the notebook at a sandboxed kernel (:mod:`autograder.sandbox`), forked from a
+  warm template process (:mod:`autograder.forkserver`);
 * :class:`JudgeHiddenTests` right after ``Execute``: once the kernel has exited,
   it reads what the learner's functions returned, computes the answer module's
   outputs, compares them with the documented tolerances, and writes the verdict
@@ -19,14 +20,13 @@ Nothing the kernel does can change a reference output or a comparison.
 """
 from __future__ import annotations
 
-import functools
+import atexit
 import inspect
 import json
 import os
 import re
 import shutil
 import signal
-import sys
 import tempfile
 from pathlib import Path
 
@@ -34,13 +34,16 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
-from autograder import harness
+from autograder import forkserver, harness
 from autograder.grading import (SECRET_ENV, RaisedInKernel, case_seed, draw_cases, evaluate, expected_output)
 
 KERNEL_NAME = "nncourse-sandbox"
 _BASE_JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
 #: Exchange folders of submissions being graded by this process (normally at most one).
 _LIVE_EXCHANGES: set[Path] = set()
+#: The template this process forks learners' kernels from (started with the first submission).
+_TEMPLATE = forkserver.Template()
+atexit.register(_TEMPLATE.close)
 _CALL = re.compile(r"""grade\(\s*['"]([\w.]+)['"]""")
 
 
@@ -94,20 +97,13 @@ class PrepareHiddenTests(NbGraderPreprocessor):
             name = qualname.rpartition(".")[2]
             cell.source = (f"{harness_source}\n\nrun_hidden({str(exchange)!r}, {grade_id!r}, {name!r}, globals())\n")
         self._install_kernel(nb, exchange, uid)
-        fonts = _matplotlib_font_list()
-        if fonts is not None:
-            # The kernel's matplotlib config dir is new for every submission; without
-            # this copy matplotlib would scan the system's fonts again each time (~0.2 s).
-            (exchange / "home" / ".matplotlib").mkdir(parents=True)
-            shutil.copyfile(fonts, exchange / "home" / ".matplotlib" / fonts.name)
         resources["nncourse"] = state
         return nb, resources
 
     def _install_kernel(self, nb, exchange: Path, uid: int) -> None:
         spec_dir = exchange / "kernelspec" / "kernels" / KERNEL_NAME
         spec_dir.mkdir(parents=True)
-        argv = [sys.executable, "-m", "autograder.sandbox", "--exchange", str(exchange), "--uid", str(uid),
-                "--course", str(Path.cwd()), "-f", "{connection_file}"]
+        argv = _TEMPLATE.launcher_argv(exchange, uid, course=Path.cwd())
         (spec_dir / "kernel.json").write_text(json.dumps(
             {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}))
         # From the path as it was at start-up: a worker process grading many
@@ -115,18 +111,6 @@ class PrepareHiddenTests(NbGraderPreprocessor):
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(exchange / "kernelspec"), *_BASE_JUPYTER_PATH])
         nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (grading sandbox)",
                                      "language": "python"}
-
-
-@functools.lru_cache(maxsize=None)
-def _matplotlib_font_list() -> Path | None:
-    """Matplotlib's cached font list, built once per grading process (None without matplotlib)."""
-    try:
-        import matplotlib
-        import matplotlib.font_manager  # noqa: F401 (builds the cache file if there is none)
-    except ImportError:
-        return None
-    found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    return found[-1] if found else None
 
 
 class SandboxExecute(Execute):

@@ -1,11 +1,8 @@
-"""Start a learner's kernel with limits, hidden files, and (as root) without privileges.
+"""A learner's kernel with limits, hidden files, and (as root) without privileges.
 
-Used as the ``argv`` of the grading kernelspec that :mod:`autograder.nbgrader_plugins`
-installs for each submission::
-
-    python -m autograder.sandbox --exchange DIR --uid UID -f CONNECTION_FILE
-
-Before it becomes the IPython kernel (``exec``), this process
+:func:`enter` runs in the kernel's own process (forked by
+:mod:`autograder.forkserver`, one per submission) before the IPython kernel
+starts in it. It
 
 * sets resource limits: CPU seconds, address space, file size, open files,
   processes, no core dumps;
@@ -19,16 +16,17 @@ Before it becomes the IPython kernel (``exec``), this process
   kernel writes outlives it except in the exchange folder, which the grader
   deletes after the submission: no channel from one learner's kernel to the
   next;
-* replaces the environment (no grading secret, no instructor paths).
+* and the caller replaces the environment (:func:`kernel_env`: no grading
+  secret, no instructor paths).
 
 Without root only the limits and the clean environment apply; the grader logs
 that the kernel could still read files the instructor's user can read.
 """
 from __future__ import annotations
 
-import argparse
 import ctypes
 import os
+import pwd
 import resource
 import shutil
 import sys
@@ -50,11 +48,13 @@ NPROC_LIMIT = 128  # processes and threads of the kernel's private uid (root onl
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
 MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 1 << 18
+PR_SET_DUMPABLE = 4
 
 
 def hidden_paths(course: Path | None) -> list[Path]:
     """What a learner's kernel must not read."""
-    paths = [REPO / "solutions", REPO / "autograder", REPO / "tests", Path.home(),
+    # The account's home from the password database: HOME may point elsewhere (the kernel template's).
+    paths = [REPO / "solutions", REPO / "autograder", REPO / "tests", Path(pwd.getpwuid(os.geteuid()).pw_dir),
              # World-writable: a file left there would reach the next learner's kernel.
              Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run/lock")]
     if course is not None:
@@ -113,47 +113,11 @@ def isolate(course: Path | None, exchange: Path) -> None:
         _mount(libc, stage, path, None, MS_BIND | MS_REC)
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--exchange", type=Path, required=True)
-    parser.add_argument("--uid", type=int, required=True)
-    parser.add_argument("--course", type=Path)
-    parser.add_argument("-f", dest="connection_file", required=True)
-    args = parser.parse_args(argv)
-
-    exchange = args.exchange
-    # The connection file sits in the grader's runtime dir, which is hidden below.
-    conn = exchange / "kernel-connection.json"
-    shutil.copyfile(args.connection_file, conn)
-    for sub in ("home", "runtime"):
-        (exchange / sub).mkdir(exist_ok=True)
-
-    limits = dict(LIMITS)
-    if os.environ.get("NNCOURSE_KERNEL_CPU_SECONDS"):  # tests use a short one
-        limits[resource.RLIMIT_CPU] = int(os.environ["NNCOURSE_KERNEL_CPU_SECONDS"])
-    for limit, value in limits.items():
-        resource.setrlimit(limit, (value, value))
-
-    if os.geteuid() == 0:
-        # Chown first: after isolate() the exchange also holds bind mounts of Python itself.
-        for path in [exchange, *exchange.rglob("*")]:
-            os.chown(path, args.uid, args.uid)
-        isolate(args.course, exchange)
-        resource.setrlimit(resource.RLIMIT_NPROC, (NPROC_LIMIT, NPROC_LIMIT))
-        os.setgroups([])
-        os.setgid(args.uid)
-        os.setuid(args.uid)
-
-    # Not the course directory nbgrader started us in: relative paths like
-    # "../../<other student>" must lead nowhere.
-    os.chdir(exchange / "home")
+def base_env() -> dict[str, str]:
+    """The environment every learner kernel starts from: no grading secret, no instructor paths."""
     env = {
         "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "HOME": str(exchange / "home"),
-        "IPYTHONDIR": str(exchange / "home" / ".ipython"),
-        "MPLCONFIGDIR": str(exchange / "home" / ".matplotlib"),
-        "JUPYTER_RUNTIME_DIR": str(exchange / "runtime"),
         "MPLBACKEND": "Agg",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
@@ -161,10 +125,53 @@ def main(argv=None) -> None:
     }
     # Kept where the machine sets them: older OpenBLAS builds misbehave on some CPUs without them.
     env.update({k: v for k, v in os.environ.items() if k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")})
-    # The grader's pid: ipykernel exits by itself if that process dies.
-    env.update({k: v for k, v in os.environ.items() if k == "JPY_PARENT_PID"})
-    os.execve(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)], env)
+    return env
 
 
-if __name__ == "__main__":
-    main()
+def kernel_env(exchange: Path) -> dict[str, str]:
+    """:func:`base_env` with the submission's own home, IPython, matplotlib and runtime directories."""
+    home = exchange / "home"
+    return {**base_env(), "HOME": str(home), "IPYTHONDIR": str(home / ".ipython"),
+            "MPLCONFIGDIR": str(home / ".matplotlib"), "JUPYTER_RUNTIME_DIR": str(exchange / "runtime")}
+
+
+def enter(exchange: Path, uid: int, course: Path | None, connection_file: Path,
+          cpu_seconds: int | None = None) -> Path:
+    """Turn the calling process into a learner kernel's sandbox, before the kernel starts.
+
+    Sets the limits; as root, also isolates (:func:`isolate`) and drops to
+    ``uid``; finally changes to the kernel's home in the exchange folder.
+    ``cpu_seconds`` replaces the CPU limit of :data:`LIMITS` (tests use a short
+    one). The
+    environment is the caller's to replace (:func:`kernel_env`). Returns where
+    the kernel's connection file now is: the grader's runtime directory, where
+    jupyter_client wrote it, is hidden from the kernel.
+    """
+    conn = exchange / "kernel-connection.json"
+    shutil.copyfile(connection_file, conn)
+    for sub in ("home", "runtime"):
+        (exchange / sub).mkdir(exist_ok=True)
+
+    limits = dict(LIMITS)
+    if cpu_seconds:
+        limits[resource.RLIMIT_CPU] = cpu_seconds
+    for limit, value in limits.items():
+        resource.setrlimit(limit, (value, value))
+
+    if os.geteuid() == 0:
+        # Chown first: after isolate() the exchange also holds bind mounts of Python itself.
+        for path in [exchange, *exchange.rglob("*")]:
+            os.chown(path, uid, uid)
+        isolate(course, exchange)
+        resource.setrlimit(resource.RLIMIT_NPROC, (NPROC_LIMIT, NPROC_LIMIT))
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        # As exec would after the uid change: the kernel may read its own /proc/self
+        # (subprocess lists /proc/self/fd); its memory holds nothing of the grader's.
+        _libc().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+
+    # Not the course directory nbgrader started us in: relative paths like
+    # "../../<other student>" must lead nowhere.
+    os.chdir(exchange / "home")
+    return conn
