@@ -19,6 +19,10 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 120
+# Once the last cell has replied, nothing the kernel could still do matters (the
+# hidden results are in the exchange folder, the outputs are received): stop it
+# at once instead of asking it to shut down and polling until it has.
+c.Execute.shutdown_kernel = "immediate"
 
 # Students cannot trim our output checks by printing megabytes.
 c.LimitOutput.max_lines = 1000
