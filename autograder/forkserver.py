@@ -145,7 +145,9 @@ def serve(path: str) -> None:
     kernels: dict[socket.socket, int] = {}  # launcher connection -> its kernel's pid
     sys.stdout.write("ready\n")
     sys.stdout.flush()
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nobody reads that pipe any more
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # nobody reads that pipe any more
+    os.close(devnull)  # a kernel inherits every open descriptor of the template
     try:
         while True:
             ready, _, _ = select.select([sys.stdin, listener, wake_r, *kernels], [], [])
