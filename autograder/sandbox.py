@@ -142,10 +142,9 @@ def enter(exchange: Path, uid: int, course: Path | None, connection_file: Path,
     Sets the limits; as root, also isolates (:func:`isolate`) and drops to
     ``uid``; finally changes to the kernel's home in the exchange folder.
     ``cpu_seconds`` replaces the CPU limit of :data:`LIMITS` (tests use a short
-    one). The
-    environment is the caller's to replace (:func:`kernel_env`). Returns where
-    the kernel's connection file now is: the grader's runtime directory, where
-    jupyter_client wrote it, is hidden from the kernel.
+    one). The environment is the caller's to replace (:func:`kernel_env`).
+    Returns where the kernel's connection file now is: the grader's runtime
+    directory, where jupyter_client wrote it, is hidden from the kernel.
     """
     conn = exchange / "kernel-connection.json"
     shutil.copyfile(connection_file, conn)
