@@ -60,18 +60,13 @@ class Template:
     def _ensure_running(self) -> None:
         import shutil
         import subprocess
-        import tempfile
-        from pathlib import Path
 
         from autograder import sandbox
 
         if self.proc is not None and self.proc.poll() is None:
             return
         self.close()
-        # Under /var/tmp, which every kernel's mount namespace covers: kernels cannot reach the socket.
-        self.dir = Path(tempfile.mkdtemp(prefix="nncourse-template-", dir="/var/tmp" if os.path.isdir("/var/tmp")
-                                         else None))
-        os.chmod(self.dir, 0o700)
+        self.dir = sandbox.private_dir("nncourse-template-")  # kernels cannot reach the socket
         env = {**sandbox.base_env(), "HOME": str(self.dir), "MPLCONFIGDIR": str(self.dir / "matplotlib")}
         fonts = _matplotlib_font_list()
         if fonts is not None:  # matplotlib would otherwise scan the system's fonts (~0.2 s)

@@ -27,14 +27,13 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
-from autograder import forkserver, harness
+from autograder import forkserver, harness, sandbox
 from autograder.grading import (SECRET_ENV, RaisedInKernel, case_seed, draw_cases, evaluate, expected_output)
 
 KERNEL_NAME = "nncourse-sandbox"
@@ -80,8 +79,7 @@ class PrepareHiddenTests(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         student = resources["nbgrader"]["student"]
         secret = _secret()
-        exchange = Path(tempfile.mkdtemp(prefix="nncourse-io-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
-        os.chmod(exchange, 0o700)
+        exchange = sandbox.private_dir("nncourse-io-")
         _LIVE_EXCHANGES.add(exchange)
         uid = kernel_uid(os.getpid())
         harness_source = inspect.getsource(harness)

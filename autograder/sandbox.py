@@ -30,6 +30,7 @@ import pwd
 import resource
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,6 +63,18 @@ def hidden_paths(course: Path | None) -> list[Path]:
     paths = sorted({p.resolve() for p in paths if p.is_dir()}, key=lambda p: len(p.parts))
     # A path inside another covered one is hidden already (and mounting on it would fail).
     return [p for i, p in enumerate(paths) if not any(p.is_relative_to(q) for q in paths[:i])]
+
+
+def private_dir(prefix: str) -> Path:
+    """A new folder only its owner can enter, in ``/var/tmp``: every kernel's namespace covers it.
+
+    Used for a submission's exchange folder (bound back into its own kernel's
+    view by :func:`isolate`) and for the kernel template's socket (in no
+    kernel's view).
+    """
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    os.chmod(path, 0o700)
+    return path
 
 
 def _libc():

@@ -6,15 +6,13 @@ nbgrader uses it.
 """
 import json
 import os
-import signal
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from autograder import forkserver
+from autograder import forkserver, sandbox
 from autograder.grading import SECRET_ENV
 
 pytestmark = pytest.mark.slow
@@ -37,8 +35,7 @@ def kernel(template, monkeypatch, tmp_path):
     started = []
 
     def start():
-        exchange = Path(tempfile.mkdtemp(prefix="nncourse-io-", dir="/var/tmp"))
-        os.chmod(exchange, 0o700)
+        exchange = sandbox.private_dir("nncourse-io-")
         spec = exchange / "kernelspec" / "kernels" / "forked"
         spec.mkdir(parents=True)
         argv = template.launcher_argv(exchange, UID, course=tmp_path)
