@@ -34,7 +34,6 @@ import nbformat
 
 from autograder.assemble import REPO, TEMPLATES, assemble, graded_functions
 from autograder.grading import SECRET_ENV
-from autograder.nbgrader_plugins import _kill_uid, kernel_uid
 
 log = logging.getLogger("autograder")
 
@@ -76,8 +75,8 @@ def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None
         out, err = popen.communicate(timeout=timeout)
         proc = subprocess.CompletedProcess(cmd, popen.returncode, out, err)
     except subprocess.TimeoutExpired:
+        # The kernel template notices and ends its kernels, and with them everything they started.
         os.killpg(popen.pid, signal.SIGKILL)
-        _kill_uid(kernel_uid(popen.pid))  # the sandboxed kernel runs in its own session
         out, err = popen.communicate()
         proc = subprocess.CompletedProcess(cmd, -9, out, err + f"\nERROR: killed after {timeout:g} s of wall time")
     if check and proc.returncode != 0:

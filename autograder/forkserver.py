@@ -11,8 +11,9 @@ modules and then only waits. Each submission's kernel is a ``fork`` of it.
 Forking the template is not reusing a kernel. The template never runs a line
 of learner code and never starts a kernel itself; each child is a new process
 with its own copy of the template's memory, and it then enters the sandbox
-(:func:`autograder.sandbox.enter`: limits, hidden paths, its own uid) and
-starts a new IPython kernel. What one learner's kernel changes (monkey-patched
+(:func:`autograder.sandbox.enter`: limits, namespaces, an allow-list root, its
+own uid; the child stays outside as the kernel's supervisor and its own child
+becomes the kernel) and starts a new IPython kernel. What one learner's kernel changes (monkey-patched
 NumPy, globals, files) dies with it, exactly as with ``python -m
 ipykernel_launcher``. Two things a plain start would draw afresh are redrawn
 after the fork: NumPy's global random state (Python's ``random`` reseeds
@@ -50,12 +51,19 @@ class Template:
         self.proc = None
         self.dir = None
 
-    def launcher_argv(self, exchange, uid: int, course) -> list[str]:
-        """The kernelspec ``argv`` that starts one sandboxed kernel, forked from the template."""
+    def launcher_argv(self, exchange, cpu_seconds: int | None = None) -> list[str]:
+        """The kernelspec ``argv`` that starts one sandboxed kernel, forked from the template.
+
+        ``exchange`` is the submission's exchange folder
+        (:func:`autograder.sandbox.make_exchange`); ``cpu_seconds`` replaces
+        the kernel's CPU-time limit.
+        """
         self._ensure_running()
-        return [sys.executable, "-I", "-S", os.path.abspath(__file__), "--socket", str(self.dir / "socket"),
-                "--exchange", str(exchange), "--uid", str(uid), "--course", str(course),
-                "-f", "{connection_file}"]
+        argv = [sys.executable, "-I", "-S", os.path.abspath(__file__), "--socket", str(self.dir / "socket"),
+                "--exchange", str(exchange)]
+        if cpu_seconds:
+            argv += ["--cpu-seconds", str(int(cpu_seconds))]
+        return [*argv, "-f", "{connection_file}"]
 
     def _ensure_running(self) -> None:
         import shutil
@@ -121,13 +129,14 @@ def serve(path: str) -> None:
     import shutil
     import threading
 
-    from autograder import sandbox  # noqa: F401 (each kernel needs it)
+    from autograder import sandbox
 
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+    sandbox.isolation_available()  # asked once here (it forks), not once per kernel
     # fork() copies only the calling thread: nothing may run in another one.
     assert threading.active_count() == 1, "a preloaded module started a thread"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -234,8 +243,8 @@ def _become_kernel(request: dict, fds: list[int], inherited) -> None:
         from autograder import sandbox
 
         exchange = Path(request["exchange"])
-        conn = sandbox.enter(exchange, request["uid"], Path(request["course"]) if request.get("course") else None,
-                             Path(request["connection_file"]), cpu_seconds=request.get("cpu_seconds"))
+        # Returns in the kernel process; this one stays behind as its supervisor.
+        conn = sandbox.enter(exchange, Path(request["connection_file"]), cpu_seconds=request.get("cpu_seconds"))
         os.environ.clear()
         os.environ.update(sandbox.kernel_env(exchange))
         # As ipykernel_launcher: the template's working directory is not importable
@@ -246,8 +255,10 @@ def _become_kernel(request: dict, fds: list[int], inherited) -> None:
             sys.modules["numpy.random"].seed()
         from ipykernel.kernelapp import IPKernelApp
 
-        # The kernel exits by itself if the template, its parent, goes away.
-        IPKernelApp.launch_instance(argv=["-f", str(conn), f"--IPKernelApp.parent_handle={os.getppid()}"])
+        # Not isolated, the parent is the template: exit if it goes away. In a PID namespace
+        # the parent is outside (getppid() is 0) and the kernel dies with its supervisor;
+        # ipykernel takes a handle of 1 as "nothing to watch".
+        IPKernelApp.launch_instance(argv=["-f", str(conn), f"--IPKernelApp.parent_handle={max(os.getppid(), 1)}"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -275,13 +286,11 @@ def launch(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--socket", required=True)
     parser.add_argument("--exchange", required=True)
-    parser.add_argument("--uid", type=int, required=True)
-    parser.add_argument("--course")
+    parser.add_argument("--cpu-seconds", type=int)
     parser.add_argument("-f", dest="connection_file", required=True)
     args = parser.parse_args(argv)
-    request = {"exchange": args.exchange, "uid": args.uid, "course": args.course,
-               "connection_file": os.path.abspath(args.connection_file),
-               "cpu_seconds": int(os.environ.get("NNCOURSE_KERNEL_CPU_SECONDS") or 0) or None}
+    request = {"exchange": args.exchange, "connection_file": os.path.abspath(args.connection_file),
+               "cpu_seconds": args.cpu_seconds}
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(args.socket)
     socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])

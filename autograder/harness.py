@@ -1,25 +1,33 @@
-"""Kernel side of the hidden tests: run a learner's function on given inputs, write what it returned.
+"""Kernel side of the hidden tests: call a learner's function on given inputs, send back what came out.
 
 At autograde time the grader pastes this module's source into each hidden-tests
-cell (it needs only NumPy and the standard library) followed by a call to
-:func:`run_hidden`. Inside the learner's kernel it
+cell (it needs only NumPy, IPython and the standard library) followed by a call
+to :func:`run_hidden`. Just before that cell runs, the grader writes the cell's
+inputs into the exchange folder's ``io`` part, which the kernel sees read-only
+(``in.json`` and ``in.npz``: nothing of any other cell). Inside the learner's
+kernel :func:`run_hidden`
 
-1. reads the inputs the grader drew for this function (``<id>.in.json`` and
-   ``<id>.in.npz`` in the exchange folder),
-2. calls the learner's function on each case,
-3. writes the results (``<id>.out.json`` / ``<id>.out.npz``): arrays, numbers
-   and tuples only — whatever object the learner returned is reduced to plain
-   data here, so nothing it claims about itself (``__eq__``, ``__array__``
-   overrides, subclasses) reaches the grader as behaviour.
+1. reads those inputs; every array reaches the learner's function read-only,
+   on memory that cannot be made writeable again, so an in-place update raises
+   in the learner's code instead of going unseen;
+2. calls the learner's function on each case;
+3. publishes, as this cell's output (a display bundle of type
+   :data:`RESULTS_MIME`), what the function returned and every argument as it
+   is after the call (containers included), reduced to plain data: whatever
+   object the learner returned is turned into arrays, numbers, strings and
+   containers here, so nothing it claims about itself (``__eq__``,
+   ``__array__`` overrides, subclasses) reaches the grader as behaviour.
 
-It never sees reference outputs and decides nothing: the grader compares the
-results with the answer module after the kernel has exited. Code in the
-learner's notebook can break this harness, but then it only spoils its own
-results.
+It never sees reference outputs and decides nothing: the grader reads the
+bundle from the cell's outputs, compares results and arguments with what it
+sent and with the answer module, after the kernel has exited. Code in the
+learner's notebook can break this harness, but then it only spoils the results
+of the learner's own function in this cell.
 
 The same codec (:func:`encode` / :func:`decode`) is used by the grader to write
 the inputs and read the results, with ``allow_pickle=False`` both ways.
 """
+import base64
 import contextlib
 import io
 import json
@@ -30,6 +38,8 @@ from collections import namedtuple
 import numpy as np
 
 MAX_DEPTH = 8
+#: The MIME type of the display bundle that carries a hidden cell's results.
+RESULTS_MIME = "application/vnd.nncourse.hidden-results+json"
 
 
 def encode(value, arrays, depth=0):
@@ -41,12 +51,13 @@ def encode(value, arrays, depth=0):
     if isinstance(value, np.random.Generator):
         return {"rng": value.bit_generator.state}
     if isinstance(value, (bool, np.bool_)):
-        return {"value": bool(value)}
+        return {"value": bool(value), "type": "numpy.bool" if isinstance(value, np.bool_) else "bool"}
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return {"value": int(value), "int": True}
+        return {"value": int(value), "int": True,
+                "type": str(np.dtype(type(value))) if isinstance(value, np.integer) else "int"}
     if isinstance(value, (float, np.floating)):
         return {"scalar": float(value), "dtype": str(np.dtype(type(value))) if isinstance(value, np.floating)
-                else "float64"}
+                else "float64", "python": not isinstance(value, np.floating)}
     if isinstance(value, str):
         return {"value": value[:1000]}
     if isinstance(value, np.ndarray):
@@ -54,7 +65,7 @@ def encode(value, arrays, depth=0):
             return {"invalid": f"array of dtype {value.dtype}"}
         key = f"a{len(arrays)}"
         arrays[key] = np.array(value, copy=True).view(np.ndarray)
-        return {"array": key, "readonly": not value.flags.writeable}
+        return {"array": key}
     if isinstance(value, tuple):
         fields = getattr(type(value), "_fields", None)
         return {"tuple": [encode(v, arrays, depth + 1) for v in value],
@@ -67,8 +78,16 @@ def encode(value, arrays, depth=0):
     return {"invalid": type(value).__name__}
 
 
-def decode(desc, arrays, namespace=None, depth=0):
-    """Inverse of :func:`encode`. Named tuples are rebuilt from ``namespace`` classes when present."""
+def readonly(array):
+    """A copy of ``array`` on immutable memory: writing into it raises, and it cannot be made writeable."""
+    return np.frombuffer(np.ascontiguousarray(array).tobytes(), dtype=array.dtype).reshape(array.shape)
+
+
+def decode(desc, arrays, namespace=None, depth=0, frozen=False):
+    """Inverse of :func:`encode`. Named tuples are rebuilt from ``namespace`` classes when present.
+
+    With ``frozen``, arrays come back read-only (:func:`readonly`).
+    """
     if depth > MAX_DEPTH or not isinstance(desc, dict):
         raise ValueError("malformed value")
     if "none" in desc:
@@ -80,16 +99,23 @@ def decode(desc, arrays, namespace=None, depth=0):
     if "scalar" in desc:
         if desc.get("dtype") not in ("float16", "float32", "float64"):
             raise ValueError("malformed scalar")
-        return float(desc["scalar"]) if desc["dtype"] == "float64" else np.dtype(desc["dtype"]).type(desc["scalar"])
+        if desc.get("python", desc["dtype"] == "float64"):
+            return float(desc["scalar"])
+        return np.dtype(desc["dtype"]).type(desc["scalar"])
     if "value" in desc:
-        return desc["value"]
+        value, kind = desc["value"], desc.get("type")
+        if kind == "numpy.bool":
+            return np.bool_(value)
+        if kind not in (None, "int", "bool") and desc.get("int"):
+            if kind not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
+                raise ValueError("malformed integer")
+            return np.dtype(kind).type(value)
+        return value
     if "array" in desc:
-        arr = np.array(arrays[desc["array"]], copy=True)
-        if desc.get("readonly"):
-            arr.flags.writeable = False
-        return arr
+        stored = arrays[desc["array"]]
+        return readonly(stored) if frozen else np.array(stored, copy=True)
     if "tuple" in desc:
-        items = [decode(d, arrays, namespace, depth + 1) for d in desc["tuple"]]
+        items = [decode(d, arrays, namespace, depth + 1, frozen) for d in desc["tuple"]]
         name, fields = desc.get("namedtuple"), desc.get("fields")
         if name and fields:
             cls = (namespace or {}).get(name)
@@ -98,9 +124,9 @@ def decode(desc, arrays, namespace=None, depth=0):
             return cls(*items)
         return tuple(items)
     if "list" in desc:
-        return [decode(d, arrays, namespace, depth + 1) for d in desc["list"]]
+        return [decode(d, arrays, namespace, depth + 1, frozen) for d in desc["list"]]
     if "dict" in desc:
-        return {k: decode(v, arrays, namespace, depth + 1) for k, v in desc["dict"].items()}
+        return {k: decode(v, arrays, namespace, depth + 1, frozen) for k, v in desc["dict"].items()}
     if "invalid" in desc:
         return Invalid(str(desc["invalid"])[:200])
     raise ValueError("malformed value")
@@ -116,6 +142,22 @@ class Invalid:
         return f"<{self.what} object>"
 
 
+def pack(payload, arrays):
+    """``payload`` and its arrays as one JSON-able dict (arrays as a base64 ``.npz``)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return {"payload": payload, "npz": base64.b64encode(buffer.getvalue()).decode("ascii")}
+
+
+def unpack(bundle, max_bytes=256 * 2**20):
+    """Inverse of :func:`pack`; refuses oversized or malformed bundles (``ValueError``)."""
+    if not isinstance(bundle, dict) or not isinstance(bundle.get("npz"), str) or len(bundle["npz"]) > max_bytes:
+        raise ValueError("malformed or oversized results")
+    with np.load(io.BytesIO(base64.b64decode(bundle["npz"], validate=True)), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    return bundle["payload"], arrays
+
+
 def save(path, payload, arrays):
     np.savez(path + ".npz", **arrays)
     with open(path + ".json", "w") as fh:
@@ -125,7 +167,7 @@ def save(path, payload, arrays):
 def load(path, max_bytes=256 * 2**20):
     for suffix in (".json", ".npz"):
         if os.path.getsize(path + suffix) > max_bytes:
-            raise ValueError("result file too large")
+            raise ValueError("input file too large")
     with open(path + ".json") as fh:
         payload = json.load(fh)
     with np.load(path + ".npz", allow_pickle=False) as npz:
@@ -133,35 +175,30 @@ def load(path, max_bytes=256 * 2**20):
     return payload, arrays
 
 
-def _same(before, after):
-    if isinstance(before, np.ndarray):
-        return isinstance(after, np.ndarray) and before.shape == after.shape and np.array_equal(
-            before, after, equal_nan=True)
-    if isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after):
-        return all(_same(b, a) for b, a in zip(before, after))
-    return True
+def run_hidden(io_dir, name, namespace):
+    """Call ``namespace[name]`` on every case in ``io_dir/in.*``; publish the results bundle."""
+    from IPython.display import publish_display_data
 
-
-def run_hidden(exchange, grade_id, name, namespace):
-    """Call ``namespace[name]`` on every case in ``exchange/<grade_id>.in.*``; write ``<grade_id>.out.*``."""
-    payload, arrays = load(os.path.join(exchange, grade_id + ".in"))
+    payload, arrays = load(os.path.join(io_dir, "in"))
     function = namespace.get(name)
     results, out_arrays = [], {}
     for case in payload["cases"]:
         if not callable(function):
             results.append({"error": ["NameError", f"{name} is not defined"]})
             continue
-        args = [decode(d, arrays, namespace) for d in case["args"]]
-        kwargs = {k: decode(d, arrays, namespace) for k, d in case["kwargs"].items()}
-        pristine = [decode(d, arrays, namespace) for d in case["args"]]
+        args = [decode(d, arrays, namespace, frozen=True) for d in case["args"]]
+        kwargs = {k: decode(d, arrays, namespace, frozen=True) for k, d in case["kwargs"].items()}
         sink = io.StringIO()
         try:
             with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 warnings.simplefilter("ignore")
                 got = function(*args, **kwargs)
-            mutated = [i + 1 for i, (b, a) in enumerate(zip(pristine, args)) if not _same(b, a)]
-            results.append({"ok": encode(got, out_arrays), "mutated": mutated})
-        except Exception as exc:  # the learner's bug: recorded, graded outside
-            results.append({"error": [type(exc).__name__, str(exc)[:300]]})
-    save(os.path.join(exchange, grade_id + ".out"), {"results": results}, out_arrays)
-    print(f"{name}: {len(results)} hidden cases run; the grader checks the results.")
+            result = {"ok": encode(got, out_arrays)}
+        except Exception as exc:  # the learner's bug: recorded, judged outside
+            result = {"error": [type(exc).__name__, str(exc)[:300]]}
+        # Every argument as it is now: the grader compares them with what it sent.
+        result["args_after"] = [encode(a, out_arrays) for a in args]
+        result["kwargs_after"] = {k: encode(v, out_arrays) for k, v in kwargs.items()}
+        results.append(result)
+    publish_display_data({RESULTS_MIME: pack({"results": results}, out_arrays),
+                          "text/plain": f"{name}: {len(results)} hidden cases run; the grader checks the results."})

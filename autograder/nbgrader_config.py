@@ -13,6 +13,8 @@ c.CourseDirectory.notebook_id = "*"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# The learner's kernel runs sandboxed (autograder/nbgrader_plugins.py: SandboxedExecute
+# replaces nbgrader's Execute, so its settings are set on Execute, its parent class).
 # Per-cell time limit while autograding: a hidden-tests cell runs a handful of
 # small NumPy calls (well under a second); 60 s leaves room for slow machines
 # and still bounds a submission that loops forever.
@@ -43,8 +45,9 @@ c.Validator.validate_all = True
 # (autograder/sandbox.py) only runs the learner's functions, with limits.
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_plugins.PrepareHiddenTests",
-    "autograder.nbgrader_plugins.SandboxExecute",
+    "autograder.nbgrader_plugins.SandboxedExecute",
     "autograder.nbgrader_plugins.JudgeHiddenTests",
+    "autograder.nbgrader_plugins.TruncateOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -3,56 +3,56 @@
 ``nbgrader autograde`` runs its ``autograde_preprocessors`` in order; our
 configuration (``autograder/nbgrader_config.py``) puts
 
-* :class:`PrepareHiddenTests` before nbgrader's ``Execute``: in the grader's
-  process it draws each graded function's hidden inputs (seeded by the course
-  secret and the student id), writes them to a fresh exchange folder, turns
-  every hidden-tests cell into "run the harness for this function", and points
-  the notebook at a sandboxed kernel (:mod:`autograder.sandbox`), forked from a
-  warm template process (:mod:`autograder.forkserver`);
-* :class:`JudgeHiddenTests` right after ``Execute``: once the kernel has exited,
-  it reads what the learner's functions returned, computes the answer module's
-  outputs, compares them with the documented tolerances, and writes the verdict
-  into the cell's outputs (an error output on failure), then shows only a
-  one-line comment as the cell's source in the graded notebook and feedback.
+* :class:`PrepareHiddenTests` first: in the grader's process it draws each
+  graded function's hidden inputs (seeded by the course secret and the student
+  id), makes the submission's exchange folder and turns every hidden-tests cell
+  into "run the harness for this function";
+* :class:`SandboxedExecute` in place of nbgrader's ``Execute``: it runs the
+  notebook in a sandboxed kernel (:mod:`autograder.sandbox`) forked from a warm
+  template process (:mod:`autograder.forkserver`), over ZMQ ``ipc`` sockets
+  (the kernel has no network). Just before a hidden-tests cell runs it writes
+  that cell's inputs, and only those, into the exchange; right after, it
+  deletes them. A runaway notebook is stopped without losing what already ran;
+* :class:`JudgeHiddenTests` right after: once the kernel has exited, it reads
+  what the learner's functions returned (and every argument as it was after
+  the call) from each hidden cell's outputs, computes the answer module's
+  outputs, compares with the documented tolerances, and writes the verdict
+  into the cell's outputs (an error output on failure); the graded notebook
+  and the feedback show only a one-line comment as the cell's source;
+* :class:`TruncateOutputs`: huge printed outputs are cut.
 
 nbgrader's ``SaveAutoGrades`` then scores the cells from those outputs as usual.
-Nothing the kernel does can change a reference output or a comparison.
+Nothing the kernel does can change a reference output, a comparison, or
+another cell's inputs or results.
 """
 from __future__ import annotations
 
 import atexit
 import inspect
-import json
 import os
 import re
+import resource
 import shutil
-import signal
 from pathlib import Path
 
 import nbformat
+import numpy as np
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer
 
 from autograder import forkserver, harness, sandbox
 from autograder.grading import (SECRET_ENV, RaisedInKernel, case_seed, draw_cases, evaluate, expected_output)
 
 KERNEL_NAME = "nncourse-sandbox"
-_BASE_JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
 #: Exchange folders of submissions being graded by this process (normally at most one).
 _LIVE_EXCHANGES: set[Path] = set()
 #: The template this process forks learners' kernels from (started with the first submission).
 _TEMPLATE = forkserver.Template()
 atexit.register(_TEMPLATE.close)
 _CALL = re.compile(r"""grade\(\s*['"]([\w.]+)['"]""")
-
-
-def kernel_uid(grader_pid: int) -> int:
-    """The private uid of the kernel started by the nbgrader process ``grader_pid``.
-
-    Derived, not stored: the wrapper that started that process computes the same
-    uid to clean up after a submission it had to kill.
-    """
-    return 61000 + grader_pid % 3000
+_warned_unisolated = False
 
 
 def _secret() -> str:
@@ -74,45 +74,66 @@ def _graded_cells(nb):
 
 
 class PrepareHiddenTests(NbGraderPreprocessor):
-    """Write hidden inputs for this student and route hidden cells through the kernel harness."""
+    """Draw this student's hidden inputs and route hidden cells through the kernel harness."""
 
     def preprocess(self, nb, resources):
+        global _warned_unisolated
+        isolated, how = sandbox.isolation_available()
+        if not isolated and not _warned_unisolated:
+            self.log.warning("Learners' kernels are NOT isolated: %s", how)
+            _warned_unisolated = True
         student = resources["nbgrader"]["student"]
         secret = _secret()
-        exchange = sandbox.private_dir("nncourse-io-")
+        exchange = sandbox.make_exchange()
         _LIVE_EXCHANGES.add(exchange)
-        uid = kernel_uid(os.getpid())
+        io_dir = sandbox.exchange_parts(exchange)["io"]
         harness_source = inspect.getsource(harness)
-        state = {"exchange": str(exchange), "uid": uid, "cells": {}}
+        state = {"exchange": str(exchange), "cells": {}}
         for cell, grade_id, qualname in _graded_cells(nb):
             spec, cases = draw_cases(qualname, case_seed(qualname, student=student, secret=secret))
-            arrays = {}
-            payload = {"cases": [{"args": [harness.encode(a, arrays) for a in c.args],
-                                  "kwargs": {k: harness.encode(v, arrays) for k, v in c.kwargs.items()}}
-                                 for c in cases]}
-            harness.save(str(exchange / f"{grade_id}.in"), payload, arrays)
             state["cells"][grade_id] = (qualname, cases)
             name = qualname.rpartition(".")[2]
-            cell.source = (f"{harness_source}\n\nrun_hidden({str(exchange)!r}, {grade_id!r}, {name!r}, globals())\n")
-        self._install_kernel(nb, exchange, uid)
+            cell.source = f"{harness_source}\n\nrun_hidden({str(io_dir)!r}, {name!r}, globals())\n"
+        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (grading sandbox)",
+                                     "language": "python"}
         resources["nncourse"] = state
         return nb, resources
 
-    def _install_kernel(self, nb, exchange: Path, uid: int) -> None:
-        spec_dir = exchange / "kernelspec" / "kernels" / KERNEL_NAME
-        spec_dir.mkdir(parents=True)
-        argv = _TEMPLATE.launcher_argv(exchange, uid, course=Path.cwd())
-        (spec_dir / "kernel.json").write_text(json.dumps(
-            {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}))
-        # From the path as it was at start-up: a worker process grading many
-        # submissions must not accumulate one entry per submission.
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(exchange / "kernelspec"), *_BASE_JUPYTER_PATH])
-        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (grading sandbox)",
-                                     "language": "python"}
+
+class _OneKernelSpec(KernelSpecManager):
+    """A kernel spec manager that knows one kernel: the sandboxed one of this submission."""
+
+    def __init__(self, spec: KernelSpec, **kwargs):
+        super().__init__(**kwargs)
+        self._spec = spec
+
+    def get_kernel_spec(self, kernel_name):
+        return self._spec
 
 
-class SandboxExecute(Execute):
-    """nbgrader's ``Execute``, made to stop a runaway notebook without losing what already ran.
+def _write_inputs(io_dir: Path, cases) -> None:
+    arrays = {}
+    payload = {"cases": [{"args": [harness.encode(a, arrays) for a in c.args],
+                          "kwargs": {k: harness.encode(v, arrays) for k, v in c.kwargs.items()}} for c in cases]}
+    harness.save(str(io_dir / "in"), payload, arrays)
+
+
+def _clear(folder: Path) -> None:
+    for path in folder.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute`` in a sandboxed kernel, feeding each hidden cell its own inputs.
+
+    The kernel is started from this submission's kernel spec (the template's
+    launcher), with ZMQ over ``ipc`` sockets in the exchange folder: the kernel
+    has no network. Before a hidden-tests cell runs, its inputs are written to
+    the exchange's ``io`` folder (which the kernel sees read-only); after it,
+    they are deleted: while any other cell runs, no hidden input exists.
 
     A cell that exceeds ``timeout`` is interrupted and execution goes on (a
     slow experiment costs only that cell). If a second cell times out the
@@ -123,17 +144,49 @@ class SandboxExecute(Execute):
     and :class:`JudgeHiddenTests` marks hidden tests that never ran as failed.
     """
 
+    kernel_cpu_seconds = Integer(sandbox.LIMITS[resource.RLIMIT_CPU],
+                                 help="CPU seconds a learner's kernel may use in total.").tag(config=True)
+
     def preprocess(self, nb, resources=None, km=None):
         self._timeouts = 0
+        self._state = (resources or {}).get("nncourse")
         try:
             return super().preprocess(nb, resources, km=km)
         except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
             reason = "the kernel stopped responding or died" if not isinstance(exc, CellTimeoutError) else \
                 "cells kept running past the time limit"
             self.log.warning("Notebook execution stopped early: %s (%s)", reason, type(exc).__name__)
-            if resources is not None and "nncourse" in resources:
-                resources["nncourse"]["stopped"] = reason
+            if self._state is not None:
+                self._state["stopped"] = reason
             return nb, resources
+        finally:
+            if self._state is not None:
+                _clear(sandbox.exchange_parts(Path(self._state["exchange"]))["io"])
+
+    def create_kernel_manager(self):
+        if self._state is None:  # not a graded notebook of ours: nbgrader's own kernel
+            return super().create_kernel_manager()
+        exchange = Path(self._state["exchange"])
+        runtime = sandbox.exchange_parts(exchange)["runtime"]
+        spec = KernelSpec(argv=_TEMPLATE.launcher_argv(exchange, self.kernel_cpu_seconds),
+                          display_name="Python 3 (grading sandbox)", language="python")
+        self.km = self.kernel_manager_class(
+            kernel_name=KERNEL_NAME, kernel_spec_manager=_OneKernelSpec(spec), config=self.config,
+            # The kernel has no network: ZMQ over Unix sockets that both sides see.
+            transport="ipc", ip=str(runtime / "kernel"), connection_file=str(runtime / "kernel-connection.json"))
+        return self.km
+
+    def preprocess_cell(self, cell, resources, index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        hidden = self._state["cells"].get(grade_id) if self._state and cell.cell_type == "code" else None
+        if hidden is None:
+            return super().preprocess_cell(cell, resources, index)
+        io_dir = sandbox.exchange_parts(Path(self._state["exchange"]))["io"]
+        _write_inputs(io_dir, hidden[1])
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        finally:
+            _clear(io_dir)
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self._timeouts += 1
@@ -152,42 +205,31 @@ class JudgeHiddenTests(NbGraderPreprocessor):
             return nb, resources
         exchange = Path(state["exchange"])
         try:
-            _kill_uid(state["uid"])
-            for cell, grade_id, _ in list(_graded_cells_by_id(nb, state["cells"])):
-                qualname, cases = state["cells"][grade_id]
-                self._judge(cell, grade_id, qualname, cases, exchange, state.get("stopped"))
+            for cell in nb.cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade_id in state["cells"]:
+                    qualname, cases = state["cells"][grade_id]
+                    self._judge(cell, qualname, cases, state.get("stopped"))
         finally:
             shutil.rmtree(exchange, ignore_errors=True)
             _LIVE_EXCHANGES.discard(exchange)
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        _truncate_outputs(nb)
         return nb, resources
 
-    def _judge(self, cell, grade_id, qualname, cases, exchange: Path, stopped=None):
+    def _judge(self, cell, qualname, cases, stopped=None):
         name = qualname.rpartition(".")[2]
         from autograder.specs import get_spec
 
         spec = get_spec(qualname)
-        try:
-            payload, arrays = harness.load(str(exchange / f"{grade_id}.out"))
-            raw = payload["results"]
-            if not isinstance(raw, list) or len(raw) != len(cases):
-                raise ValueError("wrong number of results")
-            results = []
-            for case, item in zip(cases, raw):
-                expected = expected_output(qualname, case)
-                if "error" in item:
-                    kind, message = (list(item["error"]) + ["", ""])[:2]
-                    got, mutated = RaisedInKernel(str(kind)[:80], str(message)[:300]), None
-                else:
-                    got = harness.decode(item["ok"], arrays)
-                    mutated = ", ".join(f"argument {i}" for i in item.get("mutated", []) if isinstance(i, int))
-                results.append((case, expected, got, mutated or None))
-            failures = evaluate(spec, results)
-        except FileNotFoundError:
+        bundles = [o for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
+                   and harness.RESULTS_MIME in o.get("data", {})]
+        if not bundles:
             failures = [f"your notebook stopped before this test could run ({stopped or 'the cell did not run'})"]
-        except Exception as exc:  # malformed results: the learner's code broke the harness
-            failures = [f"the results of your function could not be read ({type(exc).__name__})"]
+        else:
+            try:
+                failures = evaluate(spec, list(self._results(qualname, cases, bundles[-1]["data"])))
+            except Exception as exc:  # malformed results: the learner's code broke the harness
+                failures = [f"the results of your function could not be read ({type(exc).__name__})"]
         points = cell.metadata["nbgrader"].get("points", 0)
         unit = "point" if points == 1 else "points"
         cell.source = f"# Hidden tests for {name} ({points:g} {unit}): run and checked by the grader."
@@ -201,63 +243,75 @@ class JudgeHiddenTests(NbGraderPreprocessor):
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
                                                    text=f"{name}: all {len(cases)} hidden cases passed.\n")]
 
+    @staticmethod
+    def _results(qualname, cases, data):
+        """``(case, expected, got, mutated)`` for :func:`autograder.grading.evaluate`."""
+        payload, arrays = harness.unpack(data[harness.RESULTS_MIME])
+        raw = payload["results"]
+        if not isinstance(raw, list) or len(raw) != len(cases):
+            raise ValueError("wrong number of results")
+        for case, item in zip(cases, raw):
+            expected = expected_output(qualname, case)
+            if "error" in item:
+                kind, message = (list(item["error"]) + ["", ""])[:2]
+                got = RaisedInKernel(str(kind)[:80], str(message)[:300])
+            else:
+                got = harness.decode(item["ok"], arrays)
+            args_after = [harness.decode(d, arrays) for d in item["args_after"]]
+            kwargs_after = {k: harness.decode(d, arrays) for k, d in item["kwargs_after"].items()}
+            yield case, expected, got, changed_arguments(case, args_after, kwargs_after)
+
+
+def _same(sent, after) -> bool:
+    """Whether an argument came back as it was sent (arrays by dtype, shape and value; containers deeply)."""
+    if isinstance(sent, np.random.Generator):
+        return True  # drawing from a generator is what it is for
+    if isinstance(sent, np.ndarray):
+        return (isinstance(after, np.ndarray) and after.dtype == sent.dtype and after.shape == sent.shape
+                and np.array_equal(sent, after, equal_nan=sent.dtype.kind in "fc"))
+    if isinstance(sent, (tuple, list)):
+        return (isinstance(after, (tuple, list)) and len(after) == len(sent)
+                and all(_same(s, a) for s, a in zip(sent, after)))
+    if isinstance(sent, dict):
+        return isinstance(after, dict) and after.keys() == sent.keys() and all(_same(sent[k], after[k]) for k in sent)
+    return True  # numbers and strings cannot be changed in place
+
+
+def changed_arguments(case, args_after, kwargs_after) -> str | None:
+    """Which arguments of ``case`` the learner's function changed, in words (``None`` when none)."""
+    if len(args_after) != len(case.args) or kwargs_after.keys() != case.kwargs.keys():
+        return "its arguments"
+    changed = [f"argument {i + 1}" for i, (s, a) in enumerate(zip(case.args, args_after)) if not _same(s, a)]
+    changed += [f"argument {k!r}" for k in case.kwargs if not _same(case.kwargs[k], kwargs_after[k])]
+    return ", ".join(changed) or None
+
 
 def clean_up_after_submission() -> None:
     """Make sure nothing of a submission outlives its grading in this process.
 
-    :class:`JudgeHiddenTests` normally does this; when nbgrader stopped before
-    it (an error in between), the kernel's leftover processes are killed and
-    the exchange folder removed here. Called by :mod:`autograder.worker`
-    after each submission. A submission whose exchange folder is gone was
-    cleaned by :class:`JudgeHiddenTests`, so the usual case costs nothing here
-    (no second scan of ``/proc``).
+    :class:`JudgeHiddenTests` normally removes the exchange folder; when
+    nbgrader stopped before it (an error in between), it is removed here.
+    The kernel's processes need no clean-up: they live in the kernel's own
+    PID namespace, which ends with it. Called by :mod:`autograder.worker`
+    after each submission.
     """
-    if not _LIVE_EXCHANGES:
-        return
-    _kill_uid(kernel_uid(os.getpid()))
     for exchange in list(_LIVE_EXCHANGES):
         shutil.rmtree(exchange, ignore_errors=True)
         _LIVE_EXCHANGES.discard(exchange)
 
 
-def _graded_cells_by_id(nb, wanted):
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in wanted:
-            yield cell, grade_id, None
-
-
-def _kill_uid(uid: int) -> None:
-    """Kill whatever the learner's kernel left running (daemons, fork bombs) under its private uid."""
-    if os.geteuid() != 0:
-        return
-    for _ in range(3):
-        found = False
-        for status in Path("/proc").glob("[0-9]*/status"):
-            try:
-                uids = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
-            except (OSError, StopIteration):
-                continue
-            if int(uids.split()[1]) == uid:
-                found = True
-                try:
-                    os.kill(int(status.parent.name), signal.SIGKILL)
-                except OSError:
-                    pass
-        if not found:
-            return
-
-
-MAX_OUTPUT_CHARS = 20_000
-
-
-def _truncate_outputs(nb) -> None:
+class TruncateOutputs(NbGraderPreprocessor):
     """Keep gigantic prints out of the graded notebook and feedback (nbgrader's LimitOutput counts lines only)."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            text = output.get("text")
-            if isinstance(text, str) and len(text) > MAX_OUTPUT_CHARS:
-                output["text"] = text[:MAX_OUTPUT_CHARS] + f"\n... [{len(text) - MAX_OUTPUT_CHARS} more characters cut]\n"
-            for key, value in list(output.get("data", {}).items()):
-                if isinstance(value, str) and len(value) > 10 * MAX_OUTPUT_CHARS:
-                    output["data"][key] = value[:MAX_OUTPUT_CHARS]
+
+    max_chars = Integer(20_000, help="Characters of text kept per output.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                text = output.get("text")
+                if isinstance(text, str) and len(text) > self.max_chars:
+                    output["text"] = text[:self.max_chars] + f"\n... [{len(text) - self.max_chars} more characters cut]\n"
+                for key, value in list(output.get("data", {}).items()):
+                    if isinstance(value, str) and len(value) > 10 * self.max_chars:
+                        output["data"][key] = value[:self.max_chars]
+        return nb, resources

@@ -143,16 +143,17 @@ class GradingProcess:
         return data
 
     def kill(self) -> None:
-        """Kill the worker and everything it started, its sandboxed kernel included."""
-        from autograder.nbgrader_plugins import _kill_uid, kernel_uid
+        """Kill the worker and everything it started.
 
+        Its kernel template (a session of its own) sees the worker go and ends
+        its kernels, and with each kernel its whole PID namespace.
+        """
         if self.proc is None:
             return
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        _kill_uid(kernel_uid(self.proc.pid))  # the kernel runs in a session of its own
         self.proc.wait()
         self.proc = None
 

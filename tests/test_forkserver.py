@@ -10,14 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import KernelManager
 
 from autograder import forkserver, sandbox
 from autograder.grading import SECRET_ENV
+from autograder.nbgrader_plugins import _OneKernelSpec
 
 pytestmark = pytest.mark.slow
-
-UID = 61999  # a kernel uid no grading process uses (kernel_uid() gives 61000 + pid % 3000)
 
 
 @pytest.fixture
@@ -34,14 +34,16 @@ def kernel(template, monkeypatch, tmp_path):
     """Start kernels as nbgrader's Execute does: a kernelspec whose argv is the launcher."""
     started = []
 
-    def start():
-        exchange = sandbox.private_dir("nncourse-io-")
-        spec = exchange / "kernelspec" / "kernels" / "forked"
-        spec.mkdir(parents=True)
-        argv = template.launcher_argv(exchange, UID, course=tmp_path)
-        (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "forked", "language": "python"}))
-        monkeypatch.setenv("JUPYTER_PATH", str(exchange / "kernelspec"))
-        km, kc = start_new_kernel(kernel_name="forked", startup_timeout=60)
+    def start(template=template):
+        exchange = sandbox.make_exchange()
+        runtime = sandbox.exchange_parts(exchange)["runtime"]
+        spec = KernelSpec(argv=template.launcher_argv(exchange), display_name="forked", language="python")
+        km = KernelManager(kernel_name="forked", kernel_spec_manager=_OneKernelSpec(spec), transport="ipc",
+                           ip=str(runtime / "kernel"), connection_file=str(runtime / "kernel-connection.json"))
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
         started.append((km, kc, exchange))
         return km, kc
 
@@ -52,6 +54,10 @@ def kernel(template, monkeypatch, tmp_path):
             km.shutdown_kernel(now=True)
         import shutil
         shutil.rmtree(exchange, ignore_errors=True)
+
+
+#: Asked of a kernel: the PID namespace it is process 1 of (the grader sees its members by it).
+PID_NAMESPACE = "__import__('os').readlink('/proc/self/ns/pid')"
 
 
 def run(kc, code: str, timeout=30) -> tuple[str, dict]:
@@ -75,12 +81,13 @@ def test_nothing_of_one_kernel_reaches_the_next(kernel):
     _, first = kernel()
     run(first, "import numpy, builtins, os\nnumpy.allclose = lambda *a, **k: True\nbuiltins.planted = 1\n"
                "os.environ['PLANTED'] = '1'\nleft_over = 42\n")
-    first_state = value(first, "[__import__('os').getpid(), __import__('numpy').random.rand()]")
+    first_state = value(first, "[__import__('os').getuid(), __import__('numpy').random.rand()]")
     _, second = kernel()
-    seen = value(second, "[__import__('os').getpid(), __import__('numpy').random.rand(), "
+    seen = value(second, "[__import__('os').getuid(), __import__('numpy').random.rand(), "
                          "__import__('numpy').allclose(0, 1), hasattr(__import__('builtins'), 'planted'), "
                          "'PLANTED' in __import__('os').environ, 'left_over' in globals()]")
-    assert seen[0] != first_state[0], "not a new process"
+    if os.geteuid() == 0:
+        assert seen[0] != first_state[0], "two live kernels share a uid"
     assert seen[1] != first_state[1], "NumPy's global random state was not redrawn"
     assert seen[2:] == [False, False, False, False]
 
@@ -92,16 +99,104 @@ def test_the_kernel_is_sandboxed_and_sees_no_secret(kernel):
                      "__import__('sys').modules['matplotlib'].get_backend()]")
     uid, cwd, environ, initial_environ, backend = seen
     if os.geteuid() == 0:
-        assert uid == UID
+        assert uid >= sandbox.UID_BASE
     assert cwd.endswith("/home") and cwd.startswith("/var/tmp/nncourse-io-")
     assert SECRET_ENV not in environ and "sekrit" not in initial_environ
     assert environ["HOME"] == cwd
     assert backend.lower() == "agg"
 
 
+ATTACK = r"""
+import glob, json, os, socket, subprocess, sys
+repo, course, port = {repo!r}, {course!r}, {port}
+seen = {{}}
+def attempt(label, fn):
+    try:
+        seen[label] = repr(fn())[:200]
+    except Exception as exc:
+        seen[label] = "blocked: " + type(exc).__name__
+def read(path):
+    with open(path, "rb") as fh:
+        return fh.read(200)
+for rel in [".git/HEAD", ".git/config", "solutions/activations.py", "autograder/specs/activations.py",
+            "tests/conftest.py", "README.md", "_config.yml"]:
+    attempt("read " + rel, lambda rel=rel: read(os.path.join(repo, rel)))
+def git_show():
+    out = subprocess.run(["git", "-c", "safe.directory=*", "-C", repo, "show", "HEAD:solutions/activations.py"],
+                         capture_output=True, timeout=20)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr.decode()[:100])
+    return out.stdout[:200]
+attempt("git show", git_show)
+attempt("import solutions", lambda: __import__("solutions.activations").__file__)
+attempt("import autograder", lambda: __import__("autograder.grading").__file__)
+near = set()
+for path in [sys.prefix, sys.base_prefix, *sys.path]:
+    for up in [os.path.dirname(path), os.path.dirname(os.path.dirname(path))]:
+        try:
+            near.update(os.path.join(up, name) for name in os.listdir(up))
+        except OSError:
+            pass
+seen["near the environment"] = sorted(p for p in near if not p.startswith(("/usr", "/etc", "/lib", "/bin")))
+found = []
+for top, dirs, files in os.walk("/"):
+    if top in ("/proc", "/sys", "/dev", "/usr"):
+        dirs[:] = []
+    found += [os.path.join(top, n) for n in dirs + files if n in (".git", ".grading_secret")]
+seen["secrets found"] = found[:5]
+attempt("read course", lambda: os.listdir(course))
+attempt("read course secret", lambda: read(os.path.join(course, ".grading_secret")))
+seen["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+seen["var tmp"] = sorted(glob.glob("/var/tmp/*"))
+seen["run"] = sorted(glob.glob("/run/*"))
+seen["home"] = sorted(glob.glob("/home/*") + glob.glob("/root/*"))
+def connect(host):
+    with socket.create_connection((host, port), timeout=3):
+        return "connected"
+attempt("connect loopback", lambda: connect("127.0.0.1"))
+attempt("write io", lambda: open(os.path.join(os.environ["JUPYTER_RUNTIME_DIR"], "..", "io", "x"), "w"))
+print(json.dumps(seen))
+"""
+
+
+def test_the_kernel_sees_only_its_allow_list(kernel, tmp_path):
+    """An attacker who knows where the repository and the course are still finds nothing of them."""
+    import socket
+
+    from conftest import REPO
+
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / ".grading_secret").write_text("sekrit")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    _, kc = kernel()
+    text, content = run(kc, ATTACK.format(repo=str(REPO), course=str(course), port=listener.getsockname()[1]),
+                        timeout=120)
+    listener.close()
+    assert content["status"] == "ok", content
+    seen = json.loads(text.strip().splitlines()[-1])
+    if not sandbox.isolation_available()[0]:
+        pytest.skip("no isolation on this machine: " + sandbox.isolation_available()[1])
+    leaked = {k: v for k, v in seen.items() if k.startswith(("read", "git", "import", "connect", "write"))
+              and not str(v).startswith("blocked")}
+    assert not leaked, leaked
+    assert seen["secrets found"] == []
+    # Around the Python environment: the environment itself and the folders leading to it, nothing else.
+    prefixes = sandbox.python_paths()
+    stray = [p for p in map(Path, seen["near the environment"])
+             if not any(p.is_relative_to(e) or e.is_relative_to(p) for e in prefixes)]
+    assert not stray, stray
+    assert seen["processes"][0] == 1 and len(seen["processes"]) < 10, seen["processes"]
+    assert seen["run"] == [] and seen["home"] == []
+    assert all(p.startswith("/var/tmp/nncourse-io-") for p in seen["var tmp"]), seen["var tmp"]
+
+
 def test_interrupt_and_kill_reach_the_kernel(kernel):
     km, kc = kernel()
-    pid = value(kc, "__import__('os').getpid()")
+    ns = value(kc, PID_NAMESPACE)
+    assert _members(ns), "the grader cannot see the kernel's namespace: this test would prove nothing"
     kc.execute("import time\ntime.sleep(60)")
     time.sleep(0.5)
     start = time.monotonic()
@@ -110,7 +205,30 @@ def test_interrupt_and_kill_reach_the_kernel(kernel):
     assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
     assert time.monotonic() - start < 5
     km.provisioner.process.kill()  # SIGKILL to the launcher, as jupyter_client does when a kernel hangs
-    assert _gone(pid), "the kernel outlived its launcher"
+    assert _gone(ns), "the kernel outlived its launcher"
+
+
+def test_two_workers_kernels_have_their_own_uids_and_clean_ups(kernel):
+    """Two grading workers (two templates) with overlapping submissions: one's clean-up spares the other."""
+    other = forkserver.Template()
+    try:
+        km_a, kc_a = kernel()
+        km_b, kc_b = kernel(template=other)
+        ns_a, ns_b = value(kc_a, PID_NAMESPACE), value(kc_b, PID_NAMESPACE)
+        uid_a, uid_b = value(kc_a, "__import__('os').getuid()"), value(kc_b, "__import__('os').getuid()")
+        if os.geteuid() == 0:
+            assert uid_a != uid_b, "two live kernels share a uid"
+        # A leaves a daemon behind, in a session of its own, as a hostile notebook would.
+        run(kc_a, "import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)")
+        assert len(_members(ns_a)) == 2
+        kc_b.execute("import time\ntime.sleep(3)\nprint('B survived')")
+        km_a.shutdown_kernel(now=True)  # the end of A's submission
+        assert _gone(ns_a), "A's daemon outlived A's kernel"
+        reply = kc_b.get_shell_msg(timeout=20)
+        assert reply["content"]["status"] == "ok"
+        assert value(kc_b, "'still here'") == "still here" and _members(ns_b)
+    finally:
+        other.close()
 
 
 def test_a_kernel_that_dies_ends_its_launcher(kernel):
@@ -125,21 +243,29 @@ def test_a_kernel_that_dies_ends_its_launcher(kernel):
 
 def test_closing_the_template_kills_its_kernels_and_leaves_nothing(template, kernel):
     km, kc = kernel()
-    pid = value(kc, "__import__('os').getpid()")
+    ns = value(kc, PID_NAMESPACE)
     folder = template.dir
     template.close()
-    assert _gone(pid)
+    assert _gone(ns)
     assert not folder.exists()
 
 
-def _gone(pid: int, within: float = 10.0) -> bool:
+def _gone(namespace: str, within: float = 10.0) -> bool:
+    """Whether every process of the PID namespace ``namespace`` (a kernel's) has exited."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return True
-        if state == "Z":  # exited, waiting for its parent to collect it
+        if not _members(namespace):
             return True
         time.sleep(0.05)
     return False
+
+
+def _members(namespace: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if os.readlink(proc / "ns" / "pid") == namespace and (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
