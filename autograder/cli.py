@@ -94,18 +94,31 @@ def db_url(course: Path) -> str:
     return f"sqlite:///{course / 'gradebook.db'}"
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600) from the first byte on."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
 def write_course_config(course: Path, url: str | None = None) -> None:
+    """The course's ``nbgrader_config.py`` (no secret in it) and, with ``url``, its 0600 settings file."""
     if url:
-        (course / ".autograder.json").write_text(json.dumps({"db_url": url}))
-        (course / ".autograder.json").chmod(0o600)
+        write_private(course / ".autograder.json", json.dumps({"db_url": url}))
     lines = [
-        "# Written by `python -m autograder setup`: the course's settings live in the file loaded here.",
+        "# Written by `python -m autograder setup`: the course's settings live in the files loaded here.",
+        "import json, pathlib",
         "c = get_config()  # noqa: F821",
         f"load_subconfig({str(CONFIG)!r})  # noqa: F821",
         f"c.CourseDirectory.root = {str(course)!r}",
+        "# The gradebook's URL may hold a password: it is kept in a file only the instructor can read.",
+        "_settings = pathlib.Path(__file__).with_name('.autograder.json')",
+        "if _settings.exists() and json.loads(_settings.read_text()).get('db_url'):",
+        "    c.CourseDirectory.db_url = json.loads(_settings.read_text())['db_url']",
     ]
-    if url:
-        lines.append(f"c.CourseDirectory.db_url = {url!r}")
     (course / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
 
@@ -119,8 +132,7 @@ def setup(course: Path, slugs: list[str] | None = None, url: str | None = None) 
     write_course_config(course, url or (db_url(course) if (course / ".autograder.json").exists() else None))
     secret = course / ".grading_secret"
     if not secret.exists():
-        secret.write_text(secrets.token_hex(32) + "\n")
-        secret.chmod(0o600)
+        write_private(secret, secrets.token_hex(32) + "\n")
     for slug in slugs or chapters():
         target = course / "source" / slug / f"{slug}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -272,6 +284,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("setup", help="create a course directory and generate the release notebooks")
     p.add_argument("course", type=Path)
+    p.add_argument("--assignment", action="append", help="only these slugs (default: every exercise)")
     p.add_argument("--db-url", help="gradebook database URL, e.g. postgresql://user:pw@host/db (default: SQLite)")
     p = sub.add_parser("collect", help="bring submissions into COURSE/submitted")
     p.add_argument("course", type=Path)
@@ -299,7 +312,7 @@ def main(argv=None) -> int:
     course = getattr(args, "course", None)
     course = course.resolve() if course else None
     if args.command == "setup":
-        setup(course, url=args.db_url)
+        setup(course, args.assignment, url=args.db_url)
     elif args.command == "collect":
         collect(course, args.source.resolve(), args.assignment)
     elif args.command == "grade":
