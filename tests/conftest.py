@@ -1,6 +1,9 @@
-"""Shared fixtures: a generated course directory, and the book built once per test session."""
+"""Shared fixtures: a generated course directory, an instructor's clone, the book built once per session."""
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,8 @@ import pytest
 from fakeclass import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
+#: Where :func:`outside_clone` puts its copy: not a temporary folder (nor a home), as an instructor's clone.
+OUTSIDE = Path(os.environ.get("NNCOURSE_OUTSIDE_DIR", "/var/lib/nncourse-tests"))
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +49,38 @@ def built_site(tmp_path_factory) -> Path:
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def outside_clone():
+    """This repository (with its git objects) and its environment, copied outside every temporary folder.
+
+    A sandbox that hides folders by location passes every test run from a
+    clone in ``/tmp``; an instructor's clone sits anywhere. The copy keeps the
+    working tree as it is (uncommitted changes included); its virtual
+    environment is a hard-linked copy of the running one whose editable install
+    points at the copy. Yields ``(repository, python)``.
+    """
+    for temporary in {Path(tempfile.gettempdir()).resolve(), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")}:
+        assert not OUTSIDE.resolve().is_relative_to(temporary), f"{OUTSIDE} is a temporary folder"
+    OUTSIDE.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="clone-", dir=OUTSIDE))
+    repo = root / "training-part1"
+    shutil.copytree(REPO, repo, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", "_build", ".jupyter_cache", "__pycache__", ".pytest_cache", "*.egg-info"))
+    venv = repo / ".venv"
+    if subprocess.run(["cp", "-a", "--link", sys.prefix, str(venv)], capture_output=True).returncode != 0:
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run(["cp", "-a", sys.prefix, str(venv)], check=True)
+    for site in venv.glob("lib/python3*/site-packages"):
+        for path in [*site.glob("__editable__*"), *site.glob("*.dist-info/direct_url.json")]:
+            text = path.read_text()
+            if str(REPO) in text:
+                path.unlink()  # a hard link: write a new file, never through to the original
+                path.write_text(text.replace(str(REPO), str(repo)))
+    python = venv / "bin" / "python"
+    where = subprocess.run([str(python), "-c", "import autograder, sys; print(autograder.__file__, sys.prefix)"],
+                           capture_output=True, text=True, cwd="/", check=True).stdout.split()
+    assert Path(where[0]).is_relative_to(repo) and Path(where[1]) == venv, where
+    yield repo, python
+    shutil.rmtree(root, ignore_errors=True)

@@ -46,9 +46,14 @@ def write_submission(root: Path, student: str, slug: str, nb) -> Path:
     return path
 
 
-def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """The instructor's documented command, ``python -m autograder ...``, as a subprocess."""
-    proc = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=REPO,
+def run_cli(*args: str, check: bool = True, clone=None) -> subprocess.CompletedProcess:
+    """The instructor's documented command, ``python -m autograder ...``, as a subprocess.
+
+    ``clone`` is a ``(repository, python)`` pair (the ``outside_clone`` fixture)
+    to run the command from instead of this checkout.
+    """
+    repo, python = clone or (REPO, sys.executable)
+    proc = subprocess.run([str(python), "-m", "autograder", *args], cwd=repo,
                           capture_output=True, text=True, env=dict(os.environ))
     if check and proc.returncode != 0:
         raise AssertionError(f"autograder {args[0]} failed:\n{proc.stdout}\n{proc.stderr}")

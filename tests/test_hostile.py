@@ -1,18 +1,24 @@
 """Hostile submissions gain nothing and break nothing.
 
 A class of attackers on the activations exercise (15 points) is graded through
-the documented commands, between two honest students. Each attacker solved
-some functions honestly; the assertions say exactly what each one must score:
-never more than its honest part, and the honest students keep 15.
+the documented commands, between two honest students, from a clone of this
+repository *outside* every temporary folder (the ``outside_clone`` fixture: a
+sandbox that hides folders by location would pass from ``/tmp``). Each attacker
+solved some functions honestly; the assertions say exactly what each one must
+score: never more than its honest part (blank-plus-attack scores 0), and the
+honest students keep 15.
 """
 import csv
-import os
+import json
+import stat
 import time
 from pathlib import Path
 
 import pytest
 
-from autograder.cli import setup
+import nbformat
+
+from autograder import sandbox
 from fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
@@ -101,6 +107,85 @@ def leaky_relu_forward(x, alpha=0.01):
 """,
 }
 
+# A blank notebook that looks for the answer key through its own Python (sys.prefix,
+# sys.path), git and the file system, and keeps what it finds in place for every cell.
+THIEF = """
+import os, subprocess, sys
+def _steal():
+    sources = []
+    for start in [sys.prefix, sys.base_prefix, *sys.path]:
+        here = start
+        for _ in range(6):
+            here = os.path.dirname(here)
+            out = subprocess.run(["git", "-c", "safe.directory=*", "-C", here, "show",
+                                  "HEAD:solutions/activations.py"], capture_output=True)
+            if out.returncode == 0:
+                sources.append(out.stdout.decode())
+            for guess in [os.path.join(here, "solutions", "activations.py")]:
+                if os.path.exists(guess):
+                    sources.append(open(guess).read())
+    for top, dirs, files in os.walk("/"):
+        if top in ("/proc", "/sys", "/dev", "/usr"):  # /usr's site-packages are on sys.path, searched above
+            dirs[:] = []
+        if top.endswith("solutions") and "activations.py" in files:
+            sources.append(open(os.path.join(top, "activations.py")).read())
+    for source in sources:
+        ns = {}
+        try:
+            exec(source, ns)
+            return {k: v for k, v in ns.items() if k.endswith(("_forward", "_backward"))}
+        except Exception:
+            pass
+    return {}
+_stolen = _steal()
+print("stolen:", sorted(_stolen))
+def _keep_stolen(*args):
+    globals().update(_stolen)
+get_ipython().events.register("pre_run_cell", _keep_stolen)
+"""
+
+# Overwrites dout in place, and blinds any equality check made in the kernel.
+MUTATOR = """
+import numpy as np
+np.array_equal = lambda *a, **k: True
+np.testing.assert_array_equal = lambda *a, **k: None
+def relu_backward(dout, cache):
+    dout[cache.x <= 0] = 0
+    return dout
+"""
+
+# Looks for hidden inputs and the exchange folder, and tries to plant results there.
+SNOOPER = """
+import glob, os
+seen = [p for p in glob.glob("/var/tmp/**", recursive=True) + glob.glob("/tmp/**", recursive=True)
+        if p.endswith((".json", ".npz")) and not p.endswith("kernel-connection.json")]
+print("hidden inputs seen:", seen)
+for folder in glob.glob("/var/tmp/nncourse-io-*/*"):
+    try:
+        with open(os.path.join(folder, "out.json"), "w") as fh:
+            fh.write("{}")
+        print("planted in", folder)
+    except OSError as exc:
+        print("could not plant:", type(exc).__name__)
+"""
+
+# Every local port, the gradebook's PostgreSQL among them.
+SCANNER = """
+import socket
+reached = []
+for port in range(1, 65536):
+    s = socket.socket()
+    s.settimeout(0.05)
+    try:
+        s.connect(("127.0.0.1", port))
+        reached.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+print("ports reached:", reached)
+"""
+
 TRANSFORMER = """
 ip = get_ipython()
 ip.input_transformers_post.append(lambda lines: ["pass\\n"] if any("run_hidden" in l for l in lines) else lines)
@@ -172,33 +257,40 @@ ATTACKERS = {
     "chatty": (append_to("tanh_backward", CHATTY), FULL),
     "writer": (append_to("sigmoid_backward", WRITER), FULL),
     "untester": (lambda gid, src: "pass" if gid.endswith("_tests") else src, FULL),
+    "thief": (replace("sigmoid_forward", THIEF), 0),
+    "mutator": (replace("relu_backward", MUTATOR), FULL - POINTS["relu_backward"]),
+    "snooper": (append_to("sigmoid_forward", SNOOPER), FULL),
+    "scanner": (append_to("tanh_forward", SCANNER), FULL),
 }
+#: Attackers whose notebook is blank apart from the attack.
+BLANK = {"thief"}
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, postgres):
-    course = tmp_path_factory.mktemp("hostile") / "course"
-    setup(course, [SLUG], url=postgres("hostile"))  # PostgreSQL: graded by 2 parallel workers
+def graded(tmp_path_factory, postgres, outside_clone):
+    repo, _ = outside_clone
+    course = repo.parent / "course"  # beside the clone, outside every temporary folder too
+    # PostgreSQL: graded by 2 parallel workers.
+    run_cli("setup", str(course), "--assignment", SLUG, "--db-url", postgres("hostile"), clone=outside_clone)
     inbox = tmp_path_factory.mktemp("inbox")
     write_submission(inbox, "ada", SLUG, make_submission(course, SLUG))
     for student, (edit, _) in ATTACKERS.items():
-        write_submission(inbox, student, SLUG, make_submission(course, SLUG, edit=edit))
+        solved = (lambda g: False) if student in BLANK else (lambda g: True)
+        write_submission(inbox, student, SLUG, make_submission(course, SLUG, solved=solved, edit=edit))
     corrupt = inbox / "corrupt" / SLUG / f"{SLUG}.ipynb"
     corrupt.parent.mkdir(parents=True)
     corrupt.write_text('{"cells": [ this is not json')
     # "zoe" is graded last (alphabetically): an honest student after all the attacks.
     write_submission(inbox, "zoe", SLUG, make_submission(course, SLUG))
-    run_cli("collect", str(course), str(inbox))
-    os.environ["NNCOURSE_KERNEL_CPU_SECONDS"] = "60"
+    run_cli("collect", str(course), str(inbox), clone=outside_clone)
+    with (course / "nbgrader_config.py").open("a") as fh:  # a short CPU limit for the looping kernels
+        fh.write("c.SandboxedExecute.kernel_cpu_seconds = 60\n")
     start = time.monotonic()
-    try:
-        log = run_cli("grade", str(course), "--cell-timeout", "5", "--submission-timeout", "240")
-    finally:
-        del os.environ["NNCOURSE_KERNEL_CPU_SECONDS"]
+    log = run_cli("grade", str(course), "--cell-timeout", "5", "--submission-timeout", "240", clone=outside_clone)
     elapsed = time.monotonic() - start
     out = course.parent / "grades.csv"
-    run_cli("export", str(course), "--to", str(out))
-    run_cli("feedback", str(course))
+    run_cli("export", str(course), "--to", str(out), clone=outside_clone)
+    run_cli("feedback", str(course), clone=outside_clone)
     with out.open() as fh:
         grades = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)}
     return course, grades, log.stdout + log.stderr, elapsed
@@ -224,8 +316,40 @@ def test_corrupt_notebook_is_logged_and_scores_zero(graded):
 
 def test_total_time_is_bounded(graded):
     *_, elapsed = graded
-    # 18 submissions; two of them burn two 5 s cell time-outs each.
+    # 22 submissions; two of them burn two 5 s cell time-outs each.
     assert elapsed < 600
+
+
+def _printed(course, student, marker):
+    """What the learner's cells printed on lines starting with ``marker``, in the graded notebook."""
+    nb = nbformat.read(course / "autograded" / student / SLUG / f"{SLUG}.ipynb", as_version=4)
+    texts = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    return [line for t in texts for line in t.splitlines() if line.startswith(marker)]
+
+
+def test_the_thief_found_nothing(graded):
+    course, *_ = graded
+    assert _printed(course, "thief", "stolen:") == ["stolen: []"]
+
+
+def test_no_hidden_input_is_visible_outside_its_cell_and_nothing_can_be_planted(graded):
+    course, *_ = graded
+    assert _printed(course, "snooper", "hidden inputs seen:") == ["hidden inputs seen: []"]
+    assert not _printed(course, "snooper", "planted in")
+
+
+def test_the_kernel_reaches_no_port(graded):
+    course, *_ = graded
+    assert _printed(course, "scanner", "ports reached:") == ["ports reached: []"]
+
+
+def test_secrets_on_disk_are_the_instructors_only(graded):
+    course, *_ = graded
+    secrets = [(course / ".grading_secret").read_text().strip(),
+               json.loads((course / ".autograder.json").read_text())["db_url"].split("@")[0].split(":")[-1]]
+    for path in course.rglob("*"):
+        if path.is_file() and any(s.encode() in path.read_bytes() for s in secrets):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path} holds a secret and others can read it"
 
 
 def test_feedback_explains_without_revealing(graded):
@@ -256,7 +380,7 @@ def test_no_attack_left_anything_behind(graded):
 
 
 def _is_kernel_uid(uid):
-    return uid is not None and 61000 <= uid < 64000
+    return uid is not None and uid >= sandbox.UID_BASE
 
 
 def _uid_of(status):
