@@ -36,10 +36,10 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the fake-class helpers the tests use
 
-from fakeclass import make_submission, write_submission  # noqa: E402
+from support.fakeclass import make_submission, write_submission  # noqa: E402
 
 from autograder.cli import chapters, nbgrader, setup  # noqa: E402
-from autograder.pgcluster import Cluster  # noqa: E402
+from support.pgcluster import Cluster  # noqa: E402
 
 KINDS = ("correct", "blank", "half")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fakeclass import run_cli
+from support.fakeclass import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 #: Where :func:`outside_clone` puts its copy: not a temporary folder (nor a home), as an instructor's clone.
@@ -30,7 +30,7 @@ def course(tmp_path_factory, postgres) -> Path:
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server for the session; call it with a name to get a fresh database's URL."""
-    from autograder.pgcluster import Cluster
+    from support.pgcluster import Cluster
 
     with Cluster() as cluster:
         yield cluster.database

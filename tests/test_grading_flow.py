@@ -14,7 +14,7 @@ import pytest
 
 from autograder.assemble import TEMPLATES, graded_functions
 from autograder.cli import chapters
-from fakeclass import make_submission, run_cli, write_submission
+from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
 

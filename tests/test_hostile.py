@@ -19,7 +19,7 @@ import pytest
 import nbformat
 
 from autograder import sandbox
-from fakeclass import make_submission, run_cli, write_submission
+from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import pytest
 
 from autograder import batch
 from autograder.cli import setup
-from fakeclass import make_submission, run_cli, write_submission
+from support.fakeclass import make_submission, run_cli, write_submission
 from test_hostile import OS_EXIT, append_to
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.cli import EXERCISES, chapters
-from fakeclass import make_submission
+from support.fakeclass import make_submission
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def solution_sources(course: Path, slug: str) -> dict[str, str]:
