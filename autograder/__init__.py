@@ -1,7 +1,26 @@
-"""Grading machinery of the course: exercise assembly, hidden tests, nbgrader wrappers.
+"""The course's grader: exercise notebooks built from templates, hidden tests judged outside the learner's kernel.
 
-* :mod:`autograder.assemble` turns ``exercises/src/<slug>.md`` into nbgrader source notebooks;
-* :mod:`autograder.specs` says which inputs and tolerances each graded function is tested with;
-* :mod:`autograder.grading` runs those hidden tests (called from the notebooks' hidden cells);
-* :mod:`autograder.cli` is the instructor's ``python -m autograder`` command.
+The package is a house of wings, each importing only downward::
+
+    cli                     python -m autograder: parses and dispatches, nothing else
+     |
+    build        grade      build: templates -> source/release notebooks, course set-up, leak scan
+     |  \\       / |  \\     grade: nbgrader preprocessors, workers, class batches, collect/export
+     |   judge   kernel     judge: what is tested (specs), the wire format, the verdict
+     |     |               kernel: one learner kernel: sandbox, fork server, launcher
+     |   nbgrader_run       nbgrader_run: the real nbgrader command in a course directory
+     |     |
+    exercise  course        exercise: a template's grammar, parsed once; course: paths, chapters, secret
+
+The rule (``tests/test_architecture.py`` checks it on every import, those
+inside functions included): a module imports modules of its own wing and of
+lower floors only (cli 3; build, grade 2; judge, kernel, nbgrader_run 1;
+exercise, course 0); the kernel wing imports nothing of ours outside itself;
+nothing imports the CLI but ``__main__``; there is no import cycle. The judge
+also imports the answer module (``solutions``), which is never shown to
+learners. ``nbgrader_config.py`` is not a module but the configuration file
+every course directory loads.
+
+Where to start reading: ``CONTRIBUTING.md`` at the repository's root has the
+recipes (add a graded function, change a tolerance, add a chapter).
 """

@@ -13,7 +13,7 @@ c.CourseDirectory.notebook_id = "*"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# The learner's kernel runs sandboxed (autograder/nbgrader_plugins.py: SandboxedExecute
+# The learner's kernel runs sandboxed (autograder/grade/preprocessors.py: SandboxedExecute
 # replaces nbgrader's Execute, so its settings are set on Execute, its parent class).
 # Per-cell time limit while autograding: a hidden-tests cell runs a handful of
 # small NumPy calls (well under a second); 60 s leaves room for slow machines
@@ -40,14 +40,14 @@ c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(
 # the release notebooks' hidden-tests cells are empty until grading time.
 c.Validator.validate_all = True
 
-# Hidden tests are judged outside the learner's kernel (autograder/nbgrader_plugins.py):
+# Hidden tests are judged outside the learner's kernel (autograder/grade/preprocessors.py):
 # inputs are drawn and outputs compared in nbgrader's own process; the kernel
-# (autograder/sandbox.py) only runs the learner's functions, with limits.
+# (autograder/kernel/sandbox.py) only runs the learner's functions, sandboxed.
 c.Autograde.autograde_preprocessors = [
-    "autograder.nbgrader_plugins.PrepareHiddenTests",
-    "autograder.nbgrader_plugins.SandboxedExecute",
-    "autograder.nbgrader_plugins.JudgeHiddenTests",
-    "autograder.nbgrader_plugins.TruncateOutputs",
+    "autograder.grade.preprocessors.PrepareHiddenTests",
+    "autograder.grade.preprocessors.SandboxedExecute",
+    "autograder.grade.preprocessors.JudgeHiddenTests",
+    "autograder.grade.preprocessors.TruncateOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -58,10 +58,3 @@ c.Autograde.autograde_preprocessors = [
     # and nothing above changes nbgrader metadata, so the second check could
     # only repeat the first: ~0.1 s of JSON-schema validation per submission.
 ]
-
-# nbgrader opens its gradebook about ten times while autograding one notebook:
-# keep one connection to a PostgreSQL gradebook per process instead of a new
-# one each time (autograder/gradebook.py).
-import autograder.gradebook  # noqa: E402
-
-autograder.gradebook.install()

@@ -3,7 +3,8 @@ import stat
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder.cli import write_course_config, write_private
+from autograder.build.release import write_course_config
+from autograder.course import write_private
 
 URL = "postgresql://grader:s3cret-pw@127.0.0.1:5432/course"
 

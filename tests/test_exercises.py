@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from autograder.assemble import TEMPLATES, TemplateError, assemble, graded_functions
-from autograder.cli import EXERCISES, chapters
+from autograder.build.release import EXERCISES
+from autograder.course import chapters
 from autograder.specs import get_spec
 
 SLUGS = chapters()

@@ -10,21 +10,21 @@ import time
 from pathlib import Path
 
 import pytest
-from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
 
-from autograder import forkserver, sandbox
-from autograder.grading import SECRET_ENV
-from autograder.nbgrader_plugins import _OneKernelSpec
+from autograder.kernel import kernels, sandbox
 
 pytestmark = pytest.mark.slow
+
+#: Stands for whatever secret the grading process holds in its environment.
+SECRET_ENV = "NNCOURSE_TEST_SECRET"
 
 
 @pytest.fixture
 def template(monkeypatch):
     # Set in the grading process: the template's kernels must not see it.
     monkeypatch.setenv(SECRET_ENV, "sekrit-grading-key")
-    tpl = forkserver.Template()
+    tpl = kernels.Template()
     yield tpl
     tpl.close()
 
@@ -36,10 +36,7 @@ def kernel(template, monkeypatch, tmp_path):
 
     def start(template=template):
         exchange = sandbox.make_exchange()
-        runtime = sandbox.exchange_parts(exchange)["runtime"]
-        spec = KernelSpec(argv=template.launcher_argv(exchange), display_name="forked", language="python")
-        km = KernelManager(kernel_name="forked", kernel_spec_manager=_OneKernelSpec(spec), transport="ipc",
-                           ip=str(runtime / "kernel"), connection_file=str(runtime / "kernel-connection.json"))
+        km = kernels.kernel_manager(KernelManager, template, exchange)
         km.start_kernel()
         kc = km.client()
         kc.start_channels()
@@ -210,7 +207,7 @@ def test_interrupt_and_kill_reach_the_kernel(kernel):
 
 def test_two_workers_kernels_have_their_own_uids_and_clean_ups(kernel):
     """Two grading workers (two templates) with overlapping submissions: one's clean-up spares the other."""
-    other = forkserver.Template()
+    other = kernels.Template()
     try:
         km_a, kc_a = kernel()
         km_b, kc_b = kernel(template=other)

@@ -1,4 +1,4 @@
-"""autograder.gradebook: one pooled connection per PostgreSQL gradebook and process; SQLite untouched."""
+"""autograder.grade.gradebook: one pooled connection per PostgreSQL gradebook and process; SQLite untouched."""
 import os
 import sys
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 from nbgrader.api import Gradebook
 from sqlalchemy import text
 
-from autograder import gradebook
+from autograder.grade import gradebook
 
 
 @pytest.fixture(autouse=True)

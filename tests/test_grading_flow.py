@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from autograder.assemble import TEMPLATES, graded_functions
-from autograder.cli import chapters
+from autograder.course import chapters
 from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow

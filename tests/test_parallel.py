@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch
-from autograder.cli import setup
+from autograder.build.release import setup
+from autograder.grade import batch
 from support.fakeclass import make_submission, run_cli, write_submission
 from test_hostile import OS_EXIT, append_to
 

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.cli import EXERCISES, chapters
+from autograder.build.release import EXERCISES
+from autograder.course import chapters
 from support.fakeclass import make_submission
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@
 The grader normally runs as root (a private uid per kernel). An instructor who
 grades as an ordinary user gets the same allow-list root, PID, network and IPC
 namespaces through a user namespace, where the machine allows those. Here an
-unprivileged account (``nobody``) runs :func:`autograder.sandbox.enter` from
+unprivileged account (``nobody``) runs :func:`autograder.kernel.sandbox.enter` from
 Debian's own Python (the project's Python may sit in root's home, which that
 account cannot enter) and reports what it can see.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from autograder.kernel import sandbox
 
 pytestmark = pytest.mark.slow
 

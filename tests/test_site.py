@@ -4,7 +4,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.cli import chapters
+from autograder.course import chapters
 from autograder.leakscan import fingerprints, scan
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ configuration (``autograder/nbgrader_config.py``) puts
   id), makes the submission's exchange folder and turns every hidden-tests cell
   into "run the harness for this function";
 * :class:`SandboxedExecute` in place of nbgrader's ``Execute``: it runs the
-  notebook in a sandboxed kernel (:mod:`autograder.sandbox`) forked from a warm
-  template process (:mod:`autograder.forkserver`), over ZMQ ``ipc`` sockets
+  notebook in a sandboxed kernel (:mod:`autograder.kernel`) forked from a warm
+  template process, over ZMQ ``ipc`` sockets
   (the kernel has no network). Just before a hidden-tests cell runs it writes
   that cell's inputs, and only those, into the exchange; right after, it
   deletes them. A runaway notebook is stopped without losing what already ran;
@@ -30,47 +30,47 @@ from __future__ import annotations
 import atexit
 import inspect
 import os
-import re
 import resource
 import shutil
 from pathlib import Path
 
 import nbformat
 import numpy as np
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
-from autograder import forkserver, harness, sandbox
-from autograder.grading import (SECRET_ENV, RaisedInKernel, case_seed, draw_cases, evaluate, expected_output)
+from autograder import exercise, harness
+from autograder.course import Course
+from autograder.grading import RaisedInKernel, case_seed, draw_cases, evaluate, expected_output
+from autograder.kernel import kernels, sandbox
 
-KERNEL_NAME = "nncourse-sandbox"
 #: Exchange folders of submissions being graded by this process (normally at most one).
 _LIVE_EXCHANGES: set[Path] = set()
 #: The template this process forks learners' kernels from (started with the first submission).
-_TEMPLATE = forkserver.Template()
+_TEMPLATE = kernels.Template()
 atexit.register(_TEMPLATE.close)
-_CALL = re.compile(r"""grade\(\s*['"]([\w.]+)['"]""")
 _warned_unisolated = False
 
 
-def _secret() -> str:
-    if os.environ.get(SECRET_ENV):
-        return os.environ[SECRET_ENV]
-    path = Path.cwd() / ".grading_secret"  # nbgrader runs in the course directory
-    if path.exists():
-        return path.read_text().strip()
-    raise RuntimeError("no grading secret: run `python -m autograder setup COURSE` and grade from COURSE")
+def _course(config) -> Course:
+    """The course being graded: nbgrader's ``CourseDirectory.root`` (as nbgrader, the working directory by default)."""
+    root = config.CourseDirectory.get("root") if "CourseDirectory" in config else None
+    return Course(root or os.getcwd())
 
 
-def _graded_cells(nb):
+def _graded_cells(nb, slug: str, log):
+    """``(cell, Graded)`` for every hidden-tests cell, known by its grade id (never by its source)."""
+    try:
+        ex = exercise.load(slug)
+    except exercise.TemplateError:
+        log.error("%s is not one of this course's exercises: its hidden tests cannot be run", slug)
+        return
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            match = _CALL.search(cell.source)
-            if match:
-                yield cell, meta["grade_id"], match.group(1)
+        graded = ex.by_tests_id(meta.get("grade_id", ""))
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and graded:
+            yield cell, graded
 
 
 class PrepareHiddenTests(NbGraderPreprocessor):
@@ -83,32 +83,20 @@ class PrepareHiddenTests(NbGraderPreprocessor):
             self.log.warning("Learners' kernels are NOT isolated: %s", how)
             _warned_unisolated = True
         student = resources["nbgrader"]["student"]
-        secret = _secret()
+        secret = _course(self.config).secret()
         exchange = sandbox.make_exchange()
         _LIVE_EXCHANGES.add(exchange)
         io_dir = sandbox.exchange_parts(exchange)["io"]
         harness_source = inspect.getsource(harness)
         state = {"exchange": str(exchange), "cells": {}}
-        for cell, grade_id, qualname in _graded_cells(nb):
-            spec, cases = draw_cases(qualname, case_seed(qualname, student=student, secret=secret))
-            state["cells"][grade_id] = (qualname, cases)
-            name = qualname.rpartition(".")[2]
-            cell.source = f"{harness_source}\n\nrun_hidden({str(io_dir)!r}, {name!r}, globals())\n"
-        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (grading sandbox)",
+        for cell, graded in _graded_cells(nb, resources["nbgrader"]["assignment"], self.log):
+            spec, cases = draw_cases(graded.qualname, case_seed(graded.qualname, student=student, secret=secret))
+            state["cells"][graded.tests_id] = (graded.qualname, cases)
+            cell.source = f"{harness_source}\n\nrun_hidden({str(io_dir)!r}, {graded.name!r}, globals())\n"
+        nb.metadata["kernelspec"] = {"name": kernels.KERNEL_NAME, "display_name": kernels.DISPLAY_NAME,
                                      "language": "python"}
         resources["nncourse"] = state
         return nb, resources
-
-
-class _OneKernelSpec(KernelSpecManager):
-    """A kernel spec manager that knows one kernel: the sandboxed one of this submission."""
-
-    def __init__(self, spec: KernelSpec, **kwargs):
-        super().__init__(**kwargs)
-        self._spec = spec
-
-    def get_kernel_spec(self, kernel_name):
-        return self._spec
 
 
 def _write_inputs(io_dir: Path, cases) -> None:
@@ -166,14 +154,8 @@ class SandboxedExecute(Execute):
     def create_kernel_manager(self):
         if self._state is None:  # not a graded notebook of ours: nbgrader's own kernel
             return super().create_kernel_manager()
-        exchange = Path(self._state["exchange"])
-        runtime = sandbox.exchange_parts(exchange)["runtime"]
-        spec = KernelSpec(argv=_TEMPLATE.launcher_argv(exchange, self.kernel_cpu_seconds),
-                          display_name="Python 3 (grading sandbox)", language="python")
-        self.km = self.kernel_manager_class(
-            kernel_name=KERNEL_NAME, kernel_spec_manager=_OneKernelSpec(spec), config=self.config,
-            # The kernel has no network: ZMQ over Unix sockets that both sides see.
-            transport="ipc", ip=str(runtime / "kernel"), connection_file=str(runtime / "kernel-connection.json"))
+        self.km = kernels.kernel_manager(self.kernel_manager_class, _TEMPLATE, Path(self._state["exchange"]),
+                                         self.kernel_cpu_seconds, config=self.config)
         return self.km
 
     def preprocess_cell(self, cell, resources, index):
@@ -292,7 +274,7 @@ def clean_up_after_submission() -> None:
     :class:`JudgeHiddenTests` normally removes the exchange folder; when
     nbgrader stopped before it (an error in between), it is removed here.
     The kernel's processes need no clean-up: they live in the kernel's own
-    PID namespace, which ends with it. Called by :mod:`autograder.worker`
+    PID namespace, which ends with it. Called by :mod:`autograder.grade.worker`
     after each submission.
     """
     for exchange in list(_LIVE_EXCHANGES):

@@ -1,7 +1,7 @@
 """Keep one connection to a PostgreSQL gradebook per process, instead of one per opening.
 
 nbgrader opens its gradebook (``nbgrader.api.Gradebook``) about ten times while
-it autogrades one notebook, and a grading worker (:mod:`autograder.worker`)
+it autogrades one notebook, and a grading worker (:mod:`autograder.grade.worker`)
 autogrades hundreds of notebooks. For a database server each opening builds a
 new SQLAlchemy engine and connection, with its password handshake (~20 ms, so
 ~0.2 s per submission). Here one engine per database is kept for the process,
@@ -12,8 +12,9 @@ instead of closing it.
 SQLite gradebooks are left as nbgrader opens them: opening a file costs little,
 and a pooled connection would keep a deleted or replaced gradebook file open.
 
-:func:`install` is called by ``autograder/nbgrader_config.py``, so it applies
-to every nbgrader command run in a course directory, and to our workers.
+:func:`install` is called by our grading workers (:mod:`autograder.grade.worker`)
+when they start: explicitly, and only there. A plain ``nbgrader`` command run
+in a course directory opens its gradebook as nbgrader ships.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A learner's kernel sees only what it must: an allow-list root, no network, no other process.
 
 :func:`enter` runs in the process the kernel template forks for one
-submission (:mod:`autograder.forkserver`), before the IPython kernel starts.
+submission (:mod:`autograder.kernel.forkserver`), before the IPython kernel starts.
 It
 
 1. sets resource limits (CPU seconds, address space, file size, open files,

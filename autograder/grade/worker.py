@@ -7,7 +7,7 @@ for every submission, that start-up is most of the time a submission takes,
 so a class is graded by a few of these processes instead, each serving many
 submissions::
 
-    python -m autograder.worker COURSE [--cell-timeout SECONDS]
+    python -m autograder.grade.worker COURSE [--cell-timeout SECONDS]
 
 reads one JSON request per line on stdin, ``{"slug": ..., "student": ...}``,
 runs ``NbGraderAPI.autograde(slug, student, force=True)`` (the same
@@ -35,15 +35,15 @@ import sys
 import time
 from pathlib import Path
 
+from autograder.nbgrader_run import last_error, nbgrader_env
+
 #: Submissions one worker grades before it is replaced by a fresh process.
 MAX_TASKS = 200
 
 
 def _reason(result: dict) -> str:
     """One readable line saying why nbgrader could not grade a submission."""
-    from autograder.cli import _last_error
-
-    return _last_error("\n".join(filter(None, [result.get("log"), result.get("error")])))
+    return last_error("\n".join(filter(None, [result.get("log"), result.get("error")])))
 
 
 def serve(course: Path, cell_timeout: int | None = None) -> None:
@@ -57,9 +57,10 @@ def serve(course: Path, cell_timeout: int | None = None) -> None:
     from nbgrader.apps.api import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
-    from autograder import nbgrader_plugins
+    from autograder.grade import gradebook, preprocessors
 
-    os.chdir(course)  # as the nbgrader command: the course's config and secret are found from here
+    gradebook.install()  # one pooled connection to a PostgreSQL gradebook for all our submissions
+    os.chdir(course)  # as the nbgrader command, so that relative paths in the course's config mean the same
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     if cell_timeout:
         config.Execute.timeout = cell_timeout
@@ -72,7 +73,7 @@ def serve(course: Path, cell_timeout: int | None = None) -> None:
         except Exception as exc:  # capture_log catches nbgrader's errors; this is for our own
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
         finally:
-            nbgrader_plugins.clean_up_after_submission()
+            preprocessors.clean_up_after_submission()
         reply = {"ok": bool(result.get("success")), "seconds": time.monotonic() - start}
         if not reply["ok"]:
             reply["reason"] = _reason(result)
@@ -92,15 +93,13 @@ class GradingProcess:
         self.served = 0
 
     def _start(self) -> None:
-        from autograder.cli import nbgrader_env
-
-        cmd = [sys.executable, "-m", "autograder.worker", str(self.course)]
+        cmd = [sys.executable, "-m", "autograder.grade.worker", str(self.course)]
         if self.cell_timeout:
             cmd += ["--cell-timeout", str(self.cell_timeout)]
         # Its own session, so that a kill takes the whole process group; stderr
         # (kernel banners, library chatter) is not the grader's business: each
         # reply carries nbgrader's own reason when a submission fails.
-        self.proc = subprocess.Popen(cmd, cwd=self.course, env=nbgrader_env(self.course), stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(cmd, cwd=self.course, env=nbgrader_env(), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
         self.served = 0
 
@@ -170,7 +169,7 @@ class GradingProcess:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m autograder.worker", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m autograder.grade.worker", description=__doc__.split("\n\n")[0])
     parser.add_argument("course", type=Path)
     parser.add_argument("--cell-timeout", type=int)
     args = parser.parse_args(argv)

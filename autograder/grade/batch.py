@@ -3,7 +3,7 @@
 Each task autogrades one submission with nbgrader's own autograde (the same
 preprocessors as ``nbgrader autograde SLUG --student ID --force``, so a fresh
 sandboxed kernel per submission) in a long-lived worker process
-(:mod:`autograder.worker`): every executor thread keeps one such process and
+(:mod:`autograder.grade.worker`): every executor thread keeps one such process and
 hands it one submission after another, so nbgrader's start-up is paid once
 per worker rather than once per submission. A crash, or a submission over its
 wall-clock limit, costs that submission only: the worker is killed and the
@@ -33,15 +33,16 @@ import os
 import threading
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.worker import GradingProcess, WorkerDied
+from autograder.course import REPO, Course, MissingSecret
+from autograder.grade.worker import GradingProcess, WorkerDied
 
 log = logging.getLogger("autograder")
 
-REPO = Path(__file__).resolve().parent.parent
-STATE_FILE = ".grading-state.json"
+#: Wall-clock seconds one submission may take before its worker is killed.
+SUBMISSION_TIMEOUT = 900
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Task:
     slug: str
     student: str
     cell_timeout: int | None = None
-    submission_timeout: float = 900
+    submission_timeout: float = SUBMISSION_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -65,20 +66,22 @@ class Outcome:
 
 def grader_fingerprint(slug: str) -> str:
     """Hash of what decides a grade of ``slug`` besides the notebook: its answers and specs, the grading code."""
+    code = [p for p in REPO.glob("autograder/**/*.py") if p.parent.name != "specs" or p.stem in (slug, "__init__")]
     h = hashlib.sha256()
-    for path in sorted([*REPO.glob(f"solutions/{slug}.py"), *REPO.glob(f"autograder/specs/{slug}.py"),
-                        REPO / "autograder" / "specs" / "__init__.py", *REPO.glob("autograder/*.py")]):
-        h.update(path.name.encode())
+    for path in sorted([*code, *REPO.glob(f"solutions/{slug}.py")]):
+        h.update(str(path.relative_to(REPO)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
 
 def submission_fingerprint(course: Path, slug: str, student: str, grader: str) -> str:
     h = hashlib.sha256(grader.encode())
-    notebook = course / "submitted" / student / slug / f"{slug}.ipynb"
+    notebook = Course(course).submitted(student, slug)
     h.update(notebook.read_bytes() if notebook.exists() else b"<missing>")
-    secret = course / ".grading_secret"
-    h.update(secret.read_bytes() if secret.exists() else b"")
+    try:
+        h.update(Course(course).secret().encode())
+    except MissingSecret:
+        pass
     return h.hexdigest()
 
 
@@ -122,15 +125,15 @@ def grade_submission(task: Task) -> Outcome:
 
 def load_state(course: Path) -> dict:
     try:
-        return json.loads((course / STATE_FILE).read_text())
+        return json.loads((course / Course.STATE).read_text())
     except (OSError, ValueError):
         return {}
 
 
 def save_state(course: Path, state: dict) -> None:
-    tmp = course / (STATE_FILE + ".tmp")
+    tmp = course / (Course.STATE + ".tmp")
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
-    os.replace(tmp, course / STATE_FILE)  # atomic: a crash never leaves half a file
+    os.replace(tmp, course / Course.STATE)  # atomic: a crash never leaves half a file
 
 
 def pending(course: Path, tasks: list[Task], state: dict) -> tuple[list[Task], int]:
@@ -199,5 +202,39 @@ def run(course: Path, tasks: list[Task], executor: Executor, resume: bool = True
     return outcomes
 
 
-def outcome_table(outcomes: list[Outcome]) -> list[dict]:
-    return [asdict(o) for o in outcomes]
+def grade(root: Path, slugs: list[str] | None = None, cell_timeout: int | None = None,
+          submission_timeout: float = SUBMISSION_TIMEOUT, workers: int | None = None, scheduler: str | None = None,
+          resume: bool = True) -> list[Outcome]:
+    """Autograde every submission of a course: nbgrader's autograde once per student and exercise.
+
+    One task per submission keeps one broken notebook from stopping the rest:
+    a failure is logged with its reason and the batch goes on. Tasks run in
+    long-lived worker processes (:mod:`autograder.grade.worker`), one per local
+    thread: ``workers`` threads (default: the machine's cores when the
+    gradebook is PostgreSQL, else 1 — SQLite does not take concurrent
+    writers) or on the Dask cluster at ``scheduler``. Returns the outcome of
+    every submission graded in this run.
+    """
+    course = Course(root)
+    course.secret()  # refuse early: without the secret the hidden inputs would be predictable
+    todo = course.submissions()
+    roster = sorted({s for students in todo.values() for s in students})
+    tasks = []
+    for slug in slugs or course.released():
+        students = todo.get(slug, [])
+        for student in sorted(set(roster) - set(students)):
+            log.warning("%s/%s: no submission: scored 0", student, slug)
+        for student in students:
+            if not course.submitted(student, slug).exists():
+                log.warning("%s/%s: notebook %s.ipynb is missing: scored 0", student, slug, slug)
+            tasks.append(Task(str(course.root), slug, student, cell_timeout, submission_timeout))
+    sqlite = course.db_url.startswith("sqlite")
+    if workers is None:
+        workers = 1 if sqlite else (os.cpu_count() or 1)
+    if sqlite and (workers > 1 or scheduler):
+        raise ValueError("parallel grading needs a PostgreSQL gradebook: `setup COURSE --db-url postgresql://...`")
+    executor, close = make_executor(workers, scheduler)
+    try:
+        return run(course.root, tasks, executor, resume=resume)
+    finally:
+        close()

@@ -1,4 +1,4 @@
-"""Learner kernels forked from a warm template process: a fresh kernel without the start-up cost.
+"""The kernel template: a warm process that forks one sandboxed learner kernel per request.
 
 Starting an IPython kernel that imports NumPy and matplotlib, as every exercise
 does, costs about a second of CPU before the first cell runs: Python itself,
@@ -11,7 +11,7 @@ modules and then only waits. Each submission's kernel is a ``fork`` of it.
 Forking the template is not reusing a kernel. The template never runs a line
 of learner code and never starts a kernel itself; each child is a new process
 with its own copy of the template's memory, and it then enters the sandbox
-(:func:`autograder.sandbox.enter`: limits, namespaces, an allow-list root, its
+(:func:`autograder.kernel.sandbox.enter`: limits, namespaces, an allow-list root, its
 own uid; the child stays outside as the kernel's supervisor and its own child
 becomes the kernel) and starts a new IPython kernel. What one learner's kernel changes (monkey-patched
 NumPy, globals, files) dies with it, exactly as with ``python -m
@@ -19,118 +19,41 @@ ipykernel_launcher``. Two things a plain start would draw afresh are redrawn
 after the fork: NumPy's global random state (Python's ``random`` reseeds
 itself) and the kernel's parent-process watch.
 
-jupyter_client needs a process of its own to start, signal and kill. The
-kernelspec's ``argv`` is therefore a small launcher
-(``python -I -S autograder/forkserver.py --socket ...``, standard library
-only, ~20 ms) that hands its stdin/stdout/stderr to the template over a Unix
-socket, gets its kernel's pid back, forwards interrupts to it and exits with
-its exit status. If the launcher is killed, the template kills that kernel.
-The template exits when the grading process that started it goes away (end of
-its stdin), killing the kernels it still has.
+jupyter_client needs a process of its own to start, signal and kill: the
+kernelspec's ``argv`` is a small launcher (:mod:`autograder.kernel.launcher`)
+that hands its stdin/stdout/stderr to the template over a Unix socket. The
+template forks, reports the child's pid, and tells the launcher its exit
+status. If the launcher hangs up (killed by jupyter_client), the template
+kills that kernel. The template exits when the grading process that started
+it goes away (end of its stdin), killing the kernels it still has. The
+grading process's handle on its template is
+:class:`autograder.kernel.kernels.Template`.
 """
 from __future__ import annotations
 
+import atexit
+import importlib
 import json
 import os
+import select
+import shutil
 import signal
 import socket
 import sys
+import threading
+import traceback
+from pathlib import Path
+
+from autograder.kernel import sandbox
 
 #: What the template imports before it forks kernels: what every exercise imports.
 PRELOAD = ("ipykernel.kernelapp", "numpy", "numpy.random", "matplotlib.pyplot")
-#: Signals the launcher passes on to its kernel (jupyter_client interrupts with SIGINT).
-FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
-
-
-# -- the grading process's side -------------------------------------------------------
-
-class Template:
-    """The grading process's handle on its template process (started on first use)."""
-
-    def __init__(self):
-        self.proc = None
-        self.dir = None
-
-    def launcher_argv(self, exchange, cpu_seconds: int | None = None) -> list[str]:
-        """The kernelspec ``argv`` that starts one sandboxed kernel, forked from the template.
-
-        ``exchange`` is the submission's exchange folder
-        (:func:`autograder.sandbox.make_exchange`); ``cpu_seconds`` replaces
-        the kernel's CPU-time limit.
-        """
-        self._ensure_running()
-        argv = [sys.executable, "-I", "-S", os.path.abspath(__file__), "--socket", str(self.dir / "socket"),
-                "--exchange", str(exchange)]
-        if cpu_seconds:
-            argv += ["--cpu-seconds", str(int(cpu_seconds))]
-        return [*argv, "-f", "{connection_file}"]
-
-    def _ensure_running(self) -> None:
-        import shutil
-        import subprocess
-
-        from autograder import sandbox
-
-        if self.proc is not None and self.proc.poll() is None:
-            return
-        self.close()
-        self.dir = sandbox.private_dir("nncourse-template-")  # kernels cannot reach the socket
-        env = {**sandbox.base_env(), "HOME": str(self.dir), "MPLCONFIGDIR": str(self.dir / "matplotlib")}
-        fonts = _matplotlib_font_list()
-        if fonts is not None:  # matplotlib would otherwise scan the system's fonts (~0.2 s)
-            (self.dir / "matplotlib").mkdir()
-            shutil.copyfile(fonts, self.dir / "matplotlib" / fonts.name)
-        # A session of its own: a kill of the grading process's group leaves the
-        # template to notice the end of its stdin and clean up after itself.
-        self.proc = subprocess.Popen([sys.executable, "-m", "autograder.forkserver", "--serve",
-                                      str(self.dir / "socket")], cwd="/", env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, start_new_session=True)
-        ready = self.proc.stdout.readline()
-        if ready != b"ready\n":
-            code = self.proc.wait()
-            raise RuntimeError(f"the kernel template process did not start (exit code {code})")
-
-    def close(self) -> None:
-        """End the template (it kills the kernels it still has) and remove its socket."""
-        import shutil
-
-        if self.proc is not None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=10)
-            except Exception:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = None
-
-
-def _matplotlib_font_list():
-    """Matplotlib's cached font list in this process (None without matplotlib)."""
-    from pathlib import Path
-
-    try:
-        import matplotlib
-        import matplotlib.font_manager  # noqa: F401 (builds the cache file if there is none)
-    except ImportError:
-        return None
-    found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    return found[-1] if found else None
 
 
 # -- the template ---------------------------------------------------------------------
 
 def serve(path: str) -> None:
     """Preload, then fork one kernel per launcher that connects to ``path``, until stdin closes."""
-    import importlib
-    import select
-    import shutil
-    import threading
-
-    from autograder import sandbox
-
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -138,7 +61,8 @@ def serve(path: str) -> None:
             pass
     sandbox.isolation_available()  # asked once here (it forks), not once per kernel
     # fork() copies only the calling thread: nothing may run in another one.
-    assert threading.active_count() == 1, "a preloaded module started a thread"
+    if threading.active_count() != 1:
+        raise RuntimeError("a preloaded module started a thread: forking would copy a half-done process")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
@@ -225,8 +149,6 @@ def _kill(pid: int) -> None:
 
 def _become_kernel(request: dict, fds: list[int], inherited) -> None:
     """In the forked child: sandbox, then run an IPython kernel in this process. Never returns."""
-    from pathlib import Path
-
     code = 1
     try:
         os.setsid()
@@ -239,8 +161,6 @@ def _become_kernel(request: dict, fds: list[int], inherited) -> None:
         for fd in fds:
             if fd > 2:
                 os.close(fd)
-
-        from autograder import sandbox
 
         exchange = Path(request["exchange"])
         # Returns in the kernel process; this one stays behind as its supervisor.
@@ -263,13 +183,9 @@ def _become_kernel(request: dict, fds: list[int], inherited) -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
-        import traceback
-
         traceback.print_exc()
     finally:
         try:  # what a kernel started with ipykernel_launcher would run at exit (history, connection file)
-            import atexit
-
             atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()
@@ -277,44 +193,5 @@ def _become_kernel(request: dict, fds: list[int], inherited) -> None:
             os._exit(code)
 
 
-# -- the launcher (standard library only: it runs with ``python -I -S``) ----------------
-
-def launch(argv=None) -> int:
-    """Ask the template for a kernel, relay signals to it, and exit with its status."""
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--socket", required=True)
-    parser.add_argument("--exchange", required=True)
-    parser.add_argument("--cpu-seconds", type=int)
-    parser.add_argument("-f", dest="connection_file", required=True)
-    args = parser.parse_args(argv)
-    request = {"exchange": args.exchange, "connection_file": os.path.abspath(args.connection_file),
-               "cpu_seconds": args.cpu_seconds}
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.connect(args.socket)
-    socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-    replies = sock.makefile("rb")
-    pid = json.loads(replies.readline())["pid"]
-
-    def forward(signum, _frame):
-        try:
-            os.kill(pid, signum)
-        except OSError:
-            pass
-
-    for signum in FORWARDED:
-        signal.signal(signum, forward)
-    line = replies.readline()
-    if not line:  # the template died: make sure the kernel does too
-        forward(signal.SIGKILL, None)
-        return 1
-    code = json.loads(line)["exit"]
-    return code if code >= 0 else 128 - code
-
-
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--serve"]:
-        serve(sys.argv[2])
-    else:
-        sys.exit(launch())
+    serve(sys.argv[1])
