@@ -99,8 +99,6 @@ def case_seed(qualname: str, student: str | None = None, secret: str | None = No
 #: right values (used inside caches, which only their own backward pass reads).
 DTYPE_RULES = ("exact", "kind", "value")
 
-_KIND_WORDS = {"f": "floating", "i": "integer", "u": "integer", "b": "boolean"}
-
 
 def _describe(value) -> str:
     if isinstance(value, np.ndarray):
@@ -133,12 +131,13 @@ def _dtype_problem(got: np.dtype, exp: np.dtype, where: str, rule: str) -> str |
     elif rule == "exact" and want == "f":
         ok = got == exp
     else:
-        ok = kind == want or (kind in "iu" and want in "iu")
+        ok = kind == want
     if ok:
         return None
     hint = ""
     if want == "f" and kind == "f":
-        hint = f" ({exp} in gives {exp} out)" if exp.itemsize < got.itemsize else f" (keep the precision of the input: {exp})"
+        hint = f" ({exp} in gives {exp} out)" if exp.itemsize < got.itemsize else \
+            f" (keep the precision of the input: {exp})"
     elif want == "f" and kind == "b":
         hint = " (the values should be the numbers 0.0 and 1.0, not True and False)"
     elif want == "f" and kind in "iu":
@@ -236,9 +235,8 @@ def compare(got, expected, rtol: float, atol: float, where: str = "the result", 
     Tuples are compared element by element (a list is accepted for a plain
     tuple); a ``NamedTuple`` must come back as one with the same field names;
     a dict must have the same keys (their order is not judged: a dict is read
-    by key). Arrays must have the
-    reference's shape and, by the rule, its dtype. Anything else (strings,
-    ``None``) must be equal.
+    by key). Arrays must have the reference's shape and, by the rule, its
+    dtype. Anything else (strings, ``None``) must be equal.
     """
     if dtype not in DTYPE_RULES:
         raise ValueError(f"dtype rule must be one of {DTYPE_RULES}, got {dtype!r}")

@@ -64,7 +64,8 @@ def _distribution_check(kind):
     def check(got, expected, rtol, atol):
         expected = np.asarray(expected, dtype=np.float64)
         if not isinstance(got, np.ndarray):
-            return f"the result should be an array of shape {expected.shape} and dtype float64, got {type(got).__name__}"
+            return (f"the result should be an array of shape {expected.shape} and dtype float64, "
+                    f"got {type(got).__name__}")
         if got.shape != expected.shape:
             return f"the weights have shape {got.shape}, expected shape {expected.shape}"
         if got.dtype != np.float64:

@@ -245,7 +245,8 @@ def _check_log_uniform(got, expected, rtol, atol):
             return f"with size=None the result should be a single float, got {type(got).__name__}"
         return compare(got, expected, rtol, atol, where="the value (outside [low, high]?)")
     if not isinstance(got, np.ndarray):
-        return f"the result should be an array of shape {np.shape(expected)} and dtype float64, got {type(got).__name__}"
+        return (f"the result should be an array of shape {np.shape(expected)} and dtype float64, "
+                f"got {type(got).__name__}")
     if got.shape != expected.shape:
         return f"the result has shape {got.shape}, expected shape {expected.shape} (the size argument)"
     if got.dtype != np.float64:

@@ -7,7 +7,7 @@ from solutions.normalization import BatchNormCache, GroupNormCache, LayerNormCac
 # -- batch norm, forward -----------------------------------------------------------
 
 def bn_forward_float64(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
-    """Computes in float64 with ``np.var(ddof=1)`` for the running variance, casts back; builds ``RunningStats`` by position."""
+    """In float64 with ``np.var(ddof=1)`` for the running variance, cast back; ``RunningStats`` built by position."""
     x = np.asarray(x)
     dt = x.dtype
     x64 = x.astype(np.float64)

@@ -161,7 +161,7 @@ def log_uniform_global_state(rng, low, high, size=None):
 
 
 def log_uniform_float32_draws(rng, low, high, size=None):
-    """Draws ``u`` in float32 and computes ``10 ** u`` in float64: float32 rounding of ``u`` changes neither law nor range."""
+    """Draws ``u`` in float32, computes ``10 ** u`` in float64: float32 rounding of ``u`` keeps law and range."""
     u = np.asarray(rng.random(size, dtype=np.float32), dtype=np.float64)
     v = np.clip(10.0 ** (np.log10(low) + u * (np.log10(high) - np.log10(low))), low, high)
     return float(v) if size is None else v

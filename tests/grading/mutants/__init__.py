@@ -81,7 +81,7 @@ def _reference(qualname):
 
 
 def computed_in_float32(qualname: str, module: str):
-    """The mistake ``x = x.astype(np.float32)`` ... ``return out.astype(x_dtype)``: a float64 result with float32 precision.
+    """The mistake ``x = x.astype(np.float32)`` ... ``out.astype(x_dtype)``: float64 results, float32 precision.
 
     Every float64 array argument is cast to float32, the reference runs on
     that, and each result is cast back to the dtype (or Python ``float``) the

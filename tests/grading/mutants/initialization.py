@@ -214,7 +214,8 @@ def kaiming_uniform_slope_for_every_nonlinearity(shape, rng, a=0.0, mode="fan_in
 
 MUTANTS = {
     "initialization.compute_fans": [fans_pytorch_dense_convention, fans_without_receptive_field,
-                                    fans_conv_channels_swapped, fans_only_first_kernel_dim, fans_prod_of_empty_is_float],
+                                    fans_conv_channels_swapped, fans_only_first_kernel_dim,
+                                    fans_prod_of_empty_is_float],
     "initialization.calculate_gain": [gain_slope_or_default, gain_relu_two, gain_slope_not_squared, gain_tanh_one,
                                       gain_float32],
     "initialization.xavier_uniform": [xavier_uniform_bound_is_std, xavier_uniform_fan_in_only,

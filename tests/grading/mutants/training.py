@@ -189,7 +189,7 @@ def log_uniform_without_logs(rng, low, high, size=None):
 
 
 def log_uniform_float32(rng, low, high, size=None):
-    """Draws and exponentiates in float32 (``rng.random(size, dtype=np.float32)``): a float32 array, float64 promised."""
+    """Draws and exponentiates in float32 (``rng.random(size, dtype=np.float32)``): float32, not float64."""
     u = rng.random(size, dtype=np.float32)
     v = np.float32(10.0) ** (np.float32(np.log10(low)) + u * np.float32(np.log10(high / low)))
     return float(v) if size is None else v
