@@ -31,9 +31,10 @@ What a case judges (the contract the docstrings and the README state):
   write into the input), and a changed container (a dict entry replaced, a
   list appended to) is found by :func:`changed_arguments`.
 
-:func:`readonly`, :func:`changed_arguments` and :func:`evaluate` are what the
-grader's kernel side uses too, so the in-process :func:`run_cases` (the tests'
-twin of grading through a kernel) judges exactly as grading does.
+:func:`evaluate` and :func:`case_changes` (over :func:`changed_arguments`)
+are the judge's for both paths, and :func:`readonly` uses the kernel's own
+read-only arrays, so the in-process :func:`run_cases` (the tests' twin of
+grading through a kernel) judges exactly as grading does.
 """
 from __future__ import annotations
 
@@ -377,15 +378,16 @@ def evaluate(spec: Spec, results) -> list[str]:
 def readonly(value):
     """A deep copy of ``value`` in which every array is read-only for good.
 
-    Arrays are rebuilt on an immutable ``bytes`` buffer, so neither the array
-    nor its base can be made writeable again (``setflags(write=True)`` raises),
+    Arrays are rebuilt on immutable memory by :func:`autograder.harness.readonly`
+    (what the kernel hands the learner's function), so neither the array nor
+    its base can be made writeable again (``setflags(write=True)`` raises),
     and an in-place update (``x[...] = ...``, ``x += ...``, ``out=x``) raises
     ``ValueError: assignment destination is read-only``. Tuples, named tuples,
     lists and dicts are copied with read-only contents; a random ``Generator``
     is copied (drawing from it is its purpose); anything else is deep-copied.
     """
     if isinstance(value, np.ndarray):
-        return np.frombuffer(value.tobytes(), dtype=value.dtype).reshape(value.shape)
+        return harness.readonly(value)
     if isinstance(value, tuple):
         items = [readonly(v) for v in value]
         return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
@@ -492,6 +494,17 @@ def changed_arguments(sent, returned, names=None) -> str | None:
     return None
 
 
+def case_changes(qualname: str, case, args_after, kwargs_after) -> str | None:
+    """:func:`changed_arguments` for one hidden case: positional arguments named as in the reference's signature.
+
+    The judge's single call, in the kernel path (``args_after`` and
+    ``kwargs_after`` decoded from what the kernel sent back) and in
+    :func:`run_cases` alike.
+    """
+    names = list(inspect.signature(reference_function(qualname)).parameters)
+    return changed_arguments(case.args, args_after, names) or changed_arguments(case.kwargs, kwargs_after)
+
+
 # -- running -------------------------------------------------------------------
 
 def reference_function(qualname: str):
@@ -514,10 +527,10 @@ def _quiet_call(fn, args, kwargs):
 def plain_data(value):
     """``value`` as the grader receives it from a learner's kernel: through the harness's codec.
 
-    Arrays, numbers, strings, tuples (named ones rebuilt by name and fields),
-    lists and dicts survive; NumPy float64 and integer scalars become Python
-    numbers, float32 scalars stay float32; any other object becomes an
-    ``Invalid`` marker that fails every comparison.
+    Arrays (as plain ``ndarray``), numbers of their own type, strings,
+    tuples (named ones rebuilt by name and fields), lists and dicts survive;
+    any other object becomes an ``Invalid`` marker that fails every
+    comparison.
     """
     arrays = {}
     return harness.decode(harness.encode(value, arrays), arrays)
@@ -552,14 +565,13 @@ def run_cases(qualname: str, function, seed: int):
     :func:`changed_arguments`.
     """
     spec, cases = draw_cases(qualname, seed)
-    names = list(inspect.signature(reference_function(qualname)).parameters)
     results = []
     for case in cases:
         expected = expected_output(qualname, case)
         args, kwargs = readonly(case.args), readonly(case.kwargs)
         try:
             got = plain_data(_quiet_call(function, args, kwargs))
-            mutated = changed_arguments(case.args, args, names) or changed_arguments(case.kwargs, kwargs)
+            mutated = case_changes(qualname, case, args, kwargs)
         except Exception as exc:  # a broken submission fails this case, nothing more
             got, mutated = exc, None
         results.append((case, expected, got, mutated))

@@ -105,11 +105,13 @@ def test_changes_inside_named_tuples_and_keyword_arguments_are_reported():
 
 
 def test_arguments_sent_back_by_a_kernel_compare_by_meaning():
-    """The codec rebuilds named tuples by name and fields and turns NumPy float64 scalars into floats."""
+    """The codec rebuilds named tuples by name and fields (another class); numbers compare by value."""
     sent = (RunningStats(np.zeros(3), np.ones(3)), np.float64(0.1), {"a": (2, 5)})
     returned = plain_data(sent)
-    assert type(returned[0]) is not RunningStats and type(returned[1]) is float
+    assert type(returned[0]) is not RunningStats
     assert changed_arguments(sent, returned) is None
+    assert changed_arguments(sent, (returned[0], 0.1, {"a": (2, 5)})) is None
+    assert changed_arguments(sent, (returned[0], 0.1, {"a": (2, 6)})) == "argument 3['a'][1] (5 became 6)"
 
 
 # -- compare ---------------------------------------------------------------------------
@@ -209,7 +211,7 @@ def test_run_cases_hands_read_only_inputs_and_finds_changed_containers():
 
 
 def test_results_reach_the_judge_through_the_kernel_codec():
-    assert type(plain_data(np.float64(2.0))) is float and type(plain_data(np.float32(2.0))) is np.float32
+    assert type(plain_data(2.0)) is float and type(plain_data(np.float32(2.0))) is np.float32
 
     class Claims(np.ndarray):
         def __eq__(self, other):
