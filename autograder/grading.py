@@ -15,20 +15,44 @@ submission sees the same inputs, hence gives the same grade.
 The verdict is a pure function of (reference outputs, learner outputs, spec):
 :func:`evaluate` computes it from outputs alone, so it can run outside the
 learner's kernel too.
+
+What a case judges (the contract the docstrings and the README state):
+
+* **values**, within the spec's tolerances (:func:`compare`);
+* **types**: an array has the shape and, by the spec's ``dtype`` rule, the
+  dtype of the reference's (float32 in gives float32 out; 0.0/1.0 are not
+  ``True``/``False``; an integer result is an integer); a ``NamedTuple``
+  comes back as one, with the same fields. Caches are private to their
+  backward pass: their fields are compared by value, and a spec may say how
+  to make equal meanings equal (:func:`normalised`: an axis ``-1`` is axis
+  ``1`` of a 2-D array);
+* **no mutation**: the function receives :func:`readonly` copies of its
+  inputs, so writing into an array raises (reported by :func:`evaluate` as a
+  write into the input), and a changed container (a dict entry replaced, a
+  list appended to) is found by :func:`changed_arguments`.
+
+:func:`evaluate` and :func:`case_changes` (over :func:`changed_arguments`)
+are the judge's for both paths, and :func:`readonly` uses the kernel's own
+read-only arrays, so the in-process :func:`run_cases` (the tests' twin of
+grading through a kernel) judges exactly as grading does.
 """
 from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import importlib
+import inspect
 import io
 import os
+import re
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from autograder import harness
 from autograder.specs import Spec, get_spec
 
 SECRET_ENV = "NNCOURSE_GRADING_SECRET"
@@ -66,76 +90,419 @@ def case_seed(qualname: str, student: str | None = None, secret: str | None = No
 
 # -- comparing outputs ---------------------------------------------------------
 
+#: How strictly :func:`compare` judges the type of a numeric result.
+#:
+#: ``"exact"``: an array has the reference's dtype when it is floating
+#: (float32 in gives float32 out), an integer dtype when the reference's is
+#: integer, ``bool`` when the reference's is; a number is a number, an integer
+#: an integer, a flag a ``bool``. ``"kind"``: floating, integer and boolean
+#: must match, the precision may differ. ``"value"``: any numbers with the
+#: right values (used inside caches, which only their own backward pass reads).
+DTYPE_RULES = ("exact", "kind", "value")
+
+
 def _describe(value) -> str:
     if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape} and dtype {value.dtype}"
-    return type(value).__name__
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (bool, np.bool_)):
+        return f"the bool {bool(value)}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"the {type(value).__name__} {value!r}"
+    fields = getattr(type(value), "_fields", None)
+    if isinstance(value, tuple) and fields is not None:
+        return f"a {type(value).__name__} with the fields {', '.join(fields)}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, harness.Invalid):
+        return f"an object the grader cannot read ({value.what})"
+    return "None" if value is None else f"a {type(value).__name__}"
 
 
-def compare(got, expected, rtol: float, atol: float, where: str = "the result") -> str | None:
+def is_cache(value) -> bool:
+    """A forward pass's cache: a ``NamedTuple`` whose class name ends in ``Cache`` (the README's convention)."""
+    return isinstance(value, tuple) and hasattr(type(value), "_fields") and type(value).__name__.endswith("Cache")
+
+
+def _dtype_problem(got: np.dtype, exp: np.dtype, where: str, rule: str) -> str | None:
+    kind, want = got.kind, exp.kind
+    if rule == "value":
+        ok = kind in "biuf"
+    elif want in "iu":
+        ok = kind in "iu"
+    elif rule == "exact" and want == "f":
+        ok = got == exp
+    else:
+        ok = kind == want
+    if ok:
+        return None
+    hint = ""
+    if want == "f" and kind == "f":
+        hint = f" ({exp} in gives {exp} out)" if exp.itemsize < got.itemsize else \
+            f" (keep the precision of the input: {exp})"
+    elif want == "f" and kind == "b":
+        hint = " (the values should be the numbers 0.0 and 1.0, not True and False)"
+    elif want == "f" and kind in "iu":
+        hint = " (the values should be floating-point numbers)"
+    elif want in "iu":
+        hint = " (the values should be integers: any integer dtype)"
+    return f"{where} has dtype {got}, expected {exp}{hint}"
+
+
+def _compare_array(got, exp: np.ndarray, rtol, atol, where, rule) -> str | None:
+    if not isinstance(got, np.ndarray):
+        if rule != "value" or got is None or isinstance(got, (str, bytes, dict, set)):
+            want = (f"an integer array of shape {exp.shape}" if exp.dtype.kind in "iu"
+                    else f"an array of shape {exp.shape} and dtype {exp.dtype}")
+            return f"{where} should be {want}, got {_describe(got)}"
+        try:
+            got = np.asarray(got)
+        except (TypeError, ValueError):
+            return f"{where} should be an array of shape {exp.shape}, got {_describe(got)}"
+    if got.shape != exp.shape:
+        return f"{where} has shape {got.shape}, expected shape {exp.shape}"
+    if got.dtype.kind not in "biuf":
+        return f"{where} has dtype {got.dtype}, expected {exp.dtype}"
+    problem = _dtype_problem(got.dtype, exp.dtype, where, rule)
+    if problem:
+        return problem
+    return _compare_values(got.astype(np.float64), exp.astype(np.float64), rtol, atol, where)
+
+
+def _compare_values(arr: np.ndarray, exp: np.ndarray, rtol, atol, where) -> str | None:
+    """Values (float64 arrays of equal shape) within ``atol + rtol * |expected|``; NaN only where expected."""
+    if np.isnan(arr).any() and not np.isnan(exp).any():
+        return f"{where} contains NaN (look for 0/0, log(0) or an overflowing exp)"
+    if np.isinf(arr).any() and not np.isinf(exp).any():
+        return f"{where} contains inf (an overflow: subtract a maximum, or use a stable formula)"
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isclose(arr, exp, rtol=rtol, atol=atol, equal_nan=True)
+    if not bad.any():
+        return None
+    if exp.ndim == 0:
+        return f"{where} is off: expected {exp:.6g}, got {arr:.6g}"
+    with np.errstate(invalid="ignore"):
+        err = np.where(bad, np.nan_to_num(np.abs(arr - exp), nan=np.inf, posinf=np.inf), -1.0)
+    idx = np.unravel_index(np.argmax(err), exp.shape)
+    return (f"{where}: {int(bad.sum())} of {bad.size} values are off, the worst at index "
+            f"{tuple(int(i) for i in idx)}: expected {exp[idx]:.6g}, got {arr[idx]:.6g}")
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _compare_scalar(got, exp, rtol, atol, where, rule) -> str | None:
+    """A single number (a Python or NumPy scalar, or a 0-d array of the reference)."""
+    want = np.asarray(exp).dtype.kind
+    if isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "biuf":
+        got = got[()]
+    if rule == "value":
+        ok = _is_real(got) or isinstance(got, (bool, np.bool_))
+        noun = "a number"
+    elif want == "b":
+        ok, noun = isinstance(got, (bool, np.bool_)), "a bool (True or False)"
+    elif want in "iu":
+        ok = isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_))
+        noun = "an integer (int)"
+    else:
+        ok, noun = _is_real(got), "a single number"
+    if not ok:
+        return f"{where} should be {noun}, got {_describe(got)}"
+    return _compare_values(np.asarray(got, dtype=np.float64), np.asarray(exp, dtype=np.float64), rtol, atol, where)
+
+
+def compare(got, expected, rtol: float, atol: float, where: str = "the result", dtype: str = "exact",
+            parts=None) -> str | None:
     """Return ``None`` when ``got`` matches ``expected``, else a sentence saying how it differs.
 
-    Tuples (including ``NamedTuple`` caches) are compared element by element,
-    arrays with ``|got - expected| <= atol + rtol * |expected|`` (NaN never
-    matches), everything else with ``==``.
+    Parameters
+    ----------
+    got, expected
+        What the learner's function and the answer module returned.
+    rtol, atol : float
+        Values pass when ``|got - expected| <= atol + rtol * |expected|``
+        (NumPy's ``isclose``); NaN and inf only where the reference has them.
+    where : str
+        How the message names the value ("the result", "loss", ...).
+    dtype : {"exact", "kind", "value"}
+        How strictly types are judged, see :data:`DTYPE_RULES`. Inside a
+        cache (:func:`is_cache`) the rule becomes ``"value"``.
+    parts : sequence of str, optional
+        Names of the elements of a plain tuple result (``("out", "cache")``),
+        for the messages; "element i of ..." otherwise.
+
+    Notes
+    -----
+    Tuples are compared element by element (a list is accepted for a plain
+    tuple); a ``NamedTuple`` must come back as one with the same field names;
+    a dict must have the same keys (their order is not judged: a dict is read
+    by key). Arrays must have the reference's shape and, by the rule, its
+    dtype. Anything else (strings, ``None``) must be equal.
     """
-    if isinstance(expected, tuple):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"{where} should be a tuple of {len(expected)} values, got {_describe(got)}"
-        fields = getattr(type(expected), "_fields", None)
-        for i, (g, e) in enumerate(zip(got, expected)):
-            label = f"{where} ({fields[i]})" if fields else f"element {i} of {where}"
-            problem = compare(g, e, rtol, atol, label)
+    if dtype not in DTYPE_RULES:
+        raise ValueError(f"dtype rule must be one of {DTYPE_RULES}, got {dtype!r}")
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"{where} should be a dict with the keys {list(expected)}, got {_describe(got)}"
+        if set(map(str, got)) != set(expected):
+            return f"{where} should have the keys {list(expected)}, got {list(map(str, got))}"
+        for key, value in expected.items():
+            problem = compare(got[key], value, rtol, atol, f"{where}[{key!r}]", dtype)
             if problem:
                 return problem
         return None
-    if isinstance(expected, (np.ndarray, float, np.floating, int, np.integer)) and not isinstance(expected, bool):
-        exp = np.asarray(expected)
-        try:
-            if isinstance(got, (str, bytes, dict, set)) or got is None:
-                raise TypeError
-            arr = np.array(got, dtype=np.float64, copy=True)
-        except (TypeError, ValueError):
-            return f"{where} should be {_describe(exp) if exp.ndim else 'a number'}, got {_describe(got)}"
-        if arr.shape != exp.shape:
-            return f"{where} has shape {arr.shape}, expected shape {exp.shape}"
-        exp = exp.astype(np.float64)
-        if np.isnan(arr).any() and not np.isnan(exp).any():
-            return f"{where} contains NaN (look for 0/0, log(0) or an overflowing exp)"
-        if np.isinf(arr).any() and not np.isinf(exp).any():
-            return f"{where} contains inf (an overflow: subtract a maximum, or use a stable formula)"
-        with np.errstate(invalid="ignore"):
-            bad = ~np.isclose(arr, exp, rtol=rtol, atol=atol, equal_nan=True)
-        if bad.any():
-            idx = np.unravel_index(np.argmax(np.where(bad, np.abs(arr - exp), -1)), exp.shape) if exp.ndim else ()
-            at = f" at index {tuple(int(i) for i in idx)}" if exp.ndim else ""
-            return (f"{where}: {int(bad.sum())} of {bad.size} values are off{at}: "
-                    f"expected {exp[idx]:.6g}, got {arr[idx]:.6g}")
+    if isinstance(expected, tuple):
+        fields = getattr(type(expected), "_fields", None)
+        if fields is not None:
+            name = type(expected).__name__
+            if not isinstance(got, tuple) or tuple(getattr(type(got), "_fields", ()) or ()) != tuple(fields):
+                return (f"{where} should be a {name} (a NamedTuple with the fields {', '.join(fields)}), "
+                        f"got {_describe(got)}")
+            inner = "value" if is_cache(expected) else dtype
+            labels = [f"{name}.{field}" for field in fields]
+        else:
+            if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+                return f"{where} should be a tuple of {len(expected)} values, got {_describe(got)}"
+            inner = dtype
+            labels = (list(parts) if parts is not None and len(parts) == len(expected)
+                      else [f"element {i} of {where}" for i in range(len(expected))])
+        for label, g, e in zip(labels, got, expected):
+            problem = compare(g, e, rtol, atol, label, inner)
+            if problem:
+                return problem
         return None
+    if isinstance(expected, np.ndarray) and expected.ndim > 0:
+        return _compare_array(got, expected, rtol, atol, where, dtype)
+    if isinstance(expected, (bool, np.bool_, int, float, np.integer, np.floating, np.ndarray)):
+        return _compare_scalar(got, expected, rtol, atol, where, dtype)
     try:
-        equal = bool(np.all(np.asarray(got) == np.asarray(expected))) and np.shape(got) == np.shape(expected)
+        equal = type(got) is type(expected) and bool(got == expected)
     except Exception:
         equal = False
-    return None if equal else f"{where} should be {expected!r}, got {got!r}"
+    return None if equal else f"{where} should be {expected!r}, got {_describe(got)}"
+
+
+def normalised(value, expected, rules: dict):
+    """``value`` with the spec's field rules applied, walking it alongside the reference result ``expected``.
+
+    ``rules`` maps ``"<NamedTuple class name>.<field>"`` to a function
+    ``(field value, reference NamedTuple) -> canonical value``: two values with
+    the same meaning (axis ``-1`` and axis ``1`` of a 2-D array) become equal.
+    Applied to the learner's result and to the reference's before comparing.
+    """
+    if not rules:
+        return value
+    if isinstance(expected, dict) and isinstance(value, dict):
+        return {k: normalised(v, expected[k], rules) if k in expected else v for k, v in value.items()}
+    if not (isinstance(expected, tuple) and isinstance(value, (tuple, list)) and len(value) == len(expected)):
+        return value
+    fields = getattr(type(expected), "_fields", None)
+    items = []
+    for i, (v, e) in enumerate(zip(value, expected)):
+        rule = rules.get(f"{type(expected).__name__}.{fields[i]}") if fields else None
+        if rule is None:
+            items.append(normalised(v, e, rules))
+            continue
+        try:
+            items.append(rule(v, expected))
+        except Exception:  # a value the rule does not understand stays as it is, and fails the comparison
+            items.append(v)
+    if hasattr(type(value), "_fields"):
+        return type(value)(*items)
+    return type(value)(items)
+
+
+_RETURNS = re.compile(r"^Returns\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", re.S | re.M)
+_RETURNED_NAME = re.compile(r"^([A-Za-z_][\w, ]*?)\s*:")
+
+
+@functools.lru_cache(maxsize=None)
+def result_names(qualname: str) -> tuple[str, ...]:
+    """Names of the returned values in the reference's numpydoc ``Returns`` section (``("out", "cache")``).
+
+    Only named entries count (``out : ndarray``), not bare types
+    (``PerceptronResult``); empty when the section names nothing.
+    """
+    section = _RETURNS.search(inspect.getdoc(reference_function(qualname)) or "")
+    names = []
+    for line in section.group(1).splitlines() if section else ():
+        match = _RETURNED_NAME.match(line)
+        if match:
+            names += [name.strip() for name in match.group(1).split(",")]
+    return tuple(names)
+
+
+def _wrote_into_input(kind: str, message: str) -> bool:
+    """NumPy's complaint about a write into (or unlocking of) a read-only input array."""
+    return kind == "ValueError" and ("read-only" in message or "WRITEABLE" in message)
 
 
 def evaluate(spec: Spec, results) -> list[str]:
-    """Turn ``(case, expected, got_or_exception, mutated)`` tuples into failure messages."""
+    """Turn ``(case, expected, got_or_exception, mutated)`` tuples into failure messages.
+
+    ``mutated`` is ``None`` or a description of the argument the call changed
+    (from :func:`changed_arguments`).
+    """
     failures = []
     for case, expected, got, mutated in results:
         rtol, atol = spec.tolerance(expected)
         if isinstance(got, BaseException):
             kind = getattr(got, "kind", type(got).__name__)
-            detail = "not implemented yet" if kind == "NotImplementedError" else f"raised {kind}: {got}"
+            if kind == "NotImplementedError":
+                detail = "not implemented yet"
+            elif _wrote_into_input(kind, str(got)):
+                detail = (f"your function wrote into its input ({kind}: {got}); the grader passes every input "
+                          f"array read-only: work on a copy (for example x = x.copy()) or build a new array")
+            else:
+                detail = f"raised {kind}: {got}"
             failures.append(f"{case.label}: {detail}")
             continue
         if mutated:
-            failures.append(f"{case.label}: your function changed its input {mutated} (work on a copy)")
+            failures.append(f"{case.label}: your function changed its input {mutated}: work on a copy")
             continue
-        problem = spec.check(got, expected, rtol, atol) if spec.check else compare(got, expected, rtol, atol)
+        if spec.normalise:
+            got, expected = normalised(got, expected, spec.normalise), normalised(expected, expected, spec.normalise)
+        if spec.check:
+            problem = spec.check(got, expected, rtol, atol)
+        else:
+            names = result_names(spec.qualname)
+            where = names[0] if len(names) == 1 and not isinstance(expected, tuple) else "the result"
+            problem = compare(got, expected, rtol, atol, where, spec.dtype, parts=names)
         if problem:
             failures.append(f"{case.label}: {problem}")
     return failures
+
+
+# -- inputs the learner's function cannot change unseen --------------------------
+
+def readonly(value):
+    """A deep copy of ``value`` in which every array is read-only for good.
+
+    Arrays are rebuilt on immutable memory by :func:`autograder.harness.readonly`
+    (what the kernel hands the learner's function), so neither the array nor
+    its base can be made writeable again (``setflags(write=True)`` raises),
+    and an in-place update (``x[...] = ...``, ``x += ...``, ``out=x``) raises
+    ``ValueError: assignment destination is read-only``. Tuples, named tuples,
+    lists and dicts are copied with read-only contents; a random ``Generator``
+    is copied (drawing from it is its purpose); anything else is deep-copied.
+    """
+    if isinstance(value, np.ndarray):
+        return harness.readonly(value)
+    if isinstance(value, tuple):
+        items = [readonly(v) for v in value]
+        return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
+    if isinstance(value, list):
+        return [readonly(v) for v in value]
+    if isinstance(value, dict):
+        return {k: readonly(v) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def _first_change(before, after, path: str) -> str | None:
+    """Where and how ``after`` differs from ``before`` (an argument as sent and as it is after the call)."""
+    if isinstance(before, np.random.Generator):
+        return None  # its state moves with every draw, by design
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray):
+            return f"{path} (replaced by {_describe(after)})"
+        if after.shape != before.shape:
+            return f"{path} (its shape {before.shape} became {after.shape})"
+        if after.dtype != before.dtype:
+            return f"{path} (its dtype {before.dtype} became {after.dtype})"
+        same = before == after
+        if before.dtype.kind == "f":
+            same |= np.isnan(before) & np.isnan(after)
+        if not np.all(same):
+            idx = tuple(int(i) for i in np.argwhere(~np.asarray(same))[0])
+            return f"{path} (its values changed, first at index {idx})"
+        return None
+    if isinstance(before, tuple):
+        fields = getattr(type(before), "_fields", None)
+        if not isinstance(after, tuple) or len(after) != len(before) or (
+                fields is not None and tuple(getattr(type(after), "_fields", ()) or ()) != tuple(fields)):
+            return f"{path} (replaced by {_describe(after)})"
+        for i, (b, a) in enumerate(zip(before, after)):
+            change = _first_change(b, a, f"{path}.{fields[i]}" if fields else f"{path}[{i}]")
+            if change:
+                return change
+        return None
+    if isinstance(before, list):
+        if not isinstance(after, list):
+            return f"{path} (replaced by {_describe(after)})"
+        if len(after) != len(before):
+            return f"{path} (its length {len(before)} became {len(after)})"
+        for i, (b, a) in enumerate(zip(before, after)):
+            change = _first_change(b, a, f"{path}[{i}]")
+            if change:
+                return change
+        return None
+    if isinstance(before, dict):
+        if not isinstance(after, dict):
+            return f"{path} (replaced by {_describe(after)})"
+        if list(after) != list(before):
+            return f"{path} (its keys {list(before)} became {list(after)})"
+        for key in before:
+            change = _first_change(before[key], after[key], f"{path}[{key!r}]")
+            if change:
+                return change
+        return None
+    numbers = (int, float, np.integer, np.floating, np.bool_)
+    if isinstance(before, numbers) and isinstance(after, numbers):
+        # By value: the kernel's codec sends a NumPy float64 back as a Python float.
+        same = bool(before == after) or (before != before and after != after)
+    else:
+        try:
+            same = type(after) is type(before) and bool(after == before)
+        except Exception:
+            same = False
+    return None if same else f"{path} ({before!r} became {after!r})"
+
+
+def changed_arguments(sent, returned, names=None) -> str | None:
+    """Which argument a call changed, by deep comparison; ``None`` if none did.
+
+    Parameters
+    ----------
+    sent : sequence or dict
+        The positional arguments (or the keyword arguments) as they were
+        handed to the learner's function.
+    returned : same structure as ``sent``
+        The same arguments after the call (in the kernel: as it sent them back).
+    names : sequence of str, optional
+        Parameter names of the positional arguments, for the message
+        (``"argument 2"`` otherwise).
+
+    Returns
+    -------
+    str or None
+        E.g. ``"params (its keys ['W1', 'b1'] became ['W1'])"`` or
+        ``"dout (its values changed, first at index (0, 3))"``. Arrays must
+        keep shape, dtype and values (NaN equals NaN); tuples, named tuples,
+        lists and dicts their length, keys, key order and contents. A random
+        ``Generator``'s state may change.
+    """
+    if isinstance(sent, dict):
+        labelled = [(str(k), v, returned.get(k) if isinstance(returned, dict) else None) for k, v in sent.items()]
+    else:
+        returned = list(returned) if isinstance(returned, (tuple, list)) else []
+        labelled = [(names[i] if names and i < len(names) else f"argument {i + 1}", v,
+                     returned[i] if i < len(returned) else None) for i, v in enumerate(sent)]
+    for label, before, after in labelled:
+        change = _first_change(before, after, label)
+        if change:
+            return change
+    return None
+
+
+def case_changes(qualname: str, case, args_after, kwargs_after) -> str | None:
+    """:func:`changed_arguments` for one hidden case: positional arguments named as in the reference's signature.
+
+    The judge's single call, in the kernel path (``args_after`` and
+    ``kwargs_after`` decoded from what the kernel sent back) and in
+    :func:`run_cases` alike.
+    """
+    names = list(inspect.signature(reference_function(qualname)).parameters)
+    return changed_arguments(case.args, args_after, names) or changed_arguments(case.kwargs, kwargs_after)
 
 
 # -- running -------------------------------------------------------------------
@@ -157,12 +524,16 @@ def _quiet_call(fn, args, kwargs):
         return fn(*args, **kwargs)
 
 
-def _mutated_inputs(before, after) -> str | None:
-    for i, (b, a) in enumerate(zip(before, after)):
-        if isinstance(b, np.ndarray) and not (isinstance(a, np.ndarray) and a.shape == b.shape
-                                              and np.array_equal(a, b, equal_nan=True)):
-            return f"argument {i + 1}"
-    return None
+def plain_data(value):
+    """``value`` as the grader receives it from a learner's kernel: through the harness's codec.
+
+    Arrays (as plain ``ndarray``), numbers of their own type, strings,
+    tuples (named ones rebuilt by name and fields), lists and dicts survive;
+    any other object becomes an ``Invalid`` marker that fails every
+    comparison.
+    """
+    arrays = {}
+    return harness.decode(harness.encode(value, arrays), arrays)
 
 
 class RaisedInKernel(Exception):
@@ -185,16 +556,22 @@ def expected_output(qualname: str, case):
 
 
 def run_cases(qualname: str, function, seed: int):
-    """Run every case of ``qualname``'s spec through the reference and ``function``, in this process."""
+    """Run every case of ``qualname``'s spec through the reference and ``function``, in this process.
+
+    The in-process twin of grading through a kernel: ``function`` gets
+    :func:`readonly` copies of the inputs, its result goes through the
+    kernel's codec (:func:`plain_data`), and a change to any argument
+    (an array, a tuple, a list or a dict, at any depth) is found by
+    :func:`changed_arguments`.
+    """
     spec, cases = draw_cases(qualname, seed)
     results = []
     for case in cases:
         expected = expected_output(qualname, case)
-        args = copy.deepcopy(case.args)
-        kwargs = copy.deepcopy(case.kwargs)
+        args, kwargs = readonly(case.args), readonly(case.kwargs)
         try:
-            got = _quiet_call(function, args, kwargs)
-            mutated = _mutated_inputs(case.args, args)
+            got = plain_data(_quiet_call(function, args, kwargs))
+            mutated = case_changes(qualname, case, args, kwargs)
         except Exception as exc:  # a broken submission fails this case, nothing more
             got, mutated = exc, None
         results.append((case, expected, got, mutated))

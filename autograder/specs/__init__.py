@@ -10,7 +10,17 @@ Each chapter has a module here named after its slug. A spec is registered with
 
 Tolerances are part of the documented grading contract (the instructor guide
 prints them): ``rtol``/``atol`` apply to float64 results, ``rtol32``/``atol32``
-to results whose reference is float32.
+to results whose reference is float32. So are the dtype rule (``dtype``), the
+fields compared by meaning (``normalise``) and the verdict on a float64 result
+computed in float32 (``float32_shortcut``), see :class:`Spec`.
+
+Choosing float64 tolerances: a correct implementation differs from ours by
+float64 rounding (1e-16 per operation, at most about 1e-12 after the
+cancellations of our cases), a float32 computation by float32 rounding (6e-8
+per operation). The defaults, ``rtol=1e-10, atol=1e-13``, sit between the two,
+orders of magnitude from each, so both verdicts are the same for every
+student; a spec that needs looser ones says why, and
+``tests/grading/test_determinism.py`` checks the verdicts with 40 students.
 """
 from __future__ import annotations
 
@@ -32,23 +42,72 @@ class Case:
 
 @dataclass
 class Spec:
-    """How one graded function is tested."""
+    """How one graded function is tested.
+
+    Attributes
+    ----------
+    qualname : str
+        ``"<module>.<function>"`` in the answer module.
+    cases : callable
+        ``rng -> iterator of Case``: the hidden inputs of one student.
+    rtol, atol : float
+        Tolerances for results whose arrays are all float64 (or numbers).
+    rtol32, atol32 : float
+        Tolerances when any array of the reference result is float32.
+    dtype : {"exact", "kind", "value"}
+        How strictly result types are judged (:data:`autograder.grading.DTYPE_RULES`).
+    normalise : dict
+        ``{"<NamedTuple class>.<field>": rule}``: fields whose equal meanings
+        have several spellings, made canonical before comparing (see
+        :func:`autograder.grading.normalised`), e.g. an axis as ``-1`` or ``1``.
+    float32_shortcut : {"caught", "accepted"}
+        The verdict, the same for every student, on a float64 result computed
+        in float32 and cast back to float64: "caught" when the float64
+        tolerances are far below float32 rounding on at least one case of every
+        student, "accepted" when float32 rounding cannot change the result
+        (exact 0/1 outputs, statistics, a custom check that tolerates it).
+        ``tests/grading/test_determinism.py`` holds each spec to its word.
+    check : callable, optional
+        Custom comparison ``(got, expected, rtol, atol) -> message or None``.
+    why : str
+        One line for the instructor guide's table.
+    """
 
     qualname: str
     cases: Callable[[np.random.Generator], Iterator[Case]]
-    rtol: float = 1e-7
-    atol: float = 1e-10
+    rtol: float = 1e-10
+    atol: float = 1e-13
     rtol32: float = 1e-4
     atol32: float = 1e-5
+    dtype: str = "exact"
+    normalise: dict = field(default_factory=dict)
+    float32_shortcut: str = "caught"
     check: Callable | None = None  # custom comparison (got, expected, rtol, atol) -> message or None
     why: str = ""
 
     def tolerance(self, expected) -> tuple[float, float]:
-        """float32 tolerances when any array of the reference result is float32."""
-        arrays = expected if isinstance(expected, tuple) else (expected,)
-        if any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in arrays):
-            return self.rtol32, self.atol32
-        return self.rtol, self.atol
+        """float32 tolerances when any array of the reference result (at any depth) is float32."""
+        return (self.rtol32, self.atol32) if _has_float32(expected) else (self.rtol, self.atol)
+
+
+def _has_float32(value) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype == np.float32
+    if isinstance(value, (tuple, list)):
+        return any(_has_float32(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_float32(v) for v in value.values())
+    return False
+
+
+def same_axis(array_field: str):
+    """A :attr:`Spec.normalise` rule for an axis stored next to an array: ``-1`` and ``ndim - 1`` are one axis."""
+    def rule(axis, reference):
+        ndim = np.ndim(getattr(reference, array_field))
+        if isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)) and -ndim <= axis < ndim:
+            return int(axis) % ndim
+        return axis
+    return rule
 
 
 _REGISTRY: dict[str, Spec] = {}

@@ -1,11 +1,13 @@
 """Hidden cases for the perceptron chapter.
 
 ``step`` is tried on random shapes with exact zeros (also ``-0.0``), on
-values within 1e-300 of 0, on integer input, a Python list, a single number
-and float32 input; ``perceptron_forward`` on one unit and on layers of M units
-(a single row among them, integer and float32 input), with weighted inputs
-kept at least 1e-3 away from 0 so that no rounding difference can flip a
-unit; the gates (AND, OR, NAND, XOR) on the truth table and random 0/1 rows
+values within 1e-300 of 0, on integer and boolean input, a Python list, a
+single number and float32 input; ``perceptron_forward`` on one unit and on
+layers of M units (a single row among them, integer and float32 input), with
+weighted inputs kept at least 1e-3 away from 0 so that no rounding difference
+can flip a unit, and on integer-valued inputs and weights whose weighted
+inputs are *exactly* 0 in any order of summation (H(0) = 0: the unit does not
+fire); the gates (AND, OR, NAND, XOR) on the truth table and random 0/1 rows
 (a single row, integer, float and float32). ``perceptron_train`` (with
 ``rng=None``: samples in their given order, so the run is deterministic) on
 linearly separable random data with a margin, XOR and random labels (never
@@ -14,10 +16,23 @@ a grid of exact binary fractions, ``max_epochs=1`` and learning rates other
 than 1; every field of the ``PerceptronResult`` is compared (weights, bias,
 mistakes per epoch, convergence).
 
+Contract checked besides the values: ``step`` and ``perceptron_forward``
+return 0.0/1.0 in the floating dtype of their input (float32 in gives float32
+out, integers give float64; ``True``/``False`` or integers fail); the gates
+return floating 0.0/1.0 of any precision (the reference gives float64 even
+for float32 rows, so the precision is not judged there); ``perceptron_train``
+returns a ``PerceptronResult`` whose ``w`` has the floating dtype of ``x``,
+``b`` is a number, ``errors`` an integer array and ``converged`` a bool.
+
 Tolerances: step, layer and gate outputs are exact 0/1 values
 (``rtol=atol=0``). Training results agree to ``rtol=1e-9, atol=1e-12``
 (float32: ``rtol=1e-6, atol=1e-6``): the rule only adds ``±lr * x_n``, so a
 correct implementation differs from ours at most by the order of rounding.
+A float32 shortcut (float64 input cast to float32) is caught in ``step``
+(1e-300 becomes 0, which does not fire) and in ``perceptron_train`` (the
+weights carry float32 rounding, 1e-6 or more), and accepted in
+``perceptron_forward`` and the gates, whose 0/1 outputs it cannot change on
+these inputs.
 """
 import numpy as np
 
@@ -32,13 +47,14 @@ def _shapes(rng, count, **kwargs):
 
 
 @hidden("perceptron.step", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0,
-        why="exact 0/1 outputs, H(0) = 0.")
+        why="exact 0/1 outputs in the floating dtype of x, H(0) = 0.")
 def _step_cases(rng):
     for shape in _shapes(rng, 3):
         yield Case(f"float64 input of shape {shape} with exact zeros", (with_zeros(rng, shape),))
     x = np.array([-0.0, 0.0, 1e-300, -1e-300, 5e-324, 1e4, -1e4])
     yield Case("values within 1e-300 of zero, signed zeros, ±1e4", (x,))
     yield Case("integer input (gives float64)", (rng.integers(-3, 4, size=(4, 5)),))
+    yield Case("boolean input (gives float64)", (rng.random((3, 4)) < 0.5,))
     yield Case("float32 input with exact zeros", (with_zeros(rng, (5, 3), dtype=np.float32),))
     yield Case("a Python list", ([-1.5, 0.0, 2.0, 0.0],))
     yield Case("a single number 0.0", (0.0,))
@@ -56,8 +72,8 @@ def _layer(rng, N, D, M=None, dtype=np.float64, integer=False, scalar_bias=False
             return x, w, b
 
 
-@hidden("perceptron.perceptron_forward", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0,
-        why="exact 0/1 outputs; weighted inputs are kept away from 0.")
+@hidden("perceptron.perceptron_forward", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0, float32_shortcut="accepted",
+        why="exact 0/1 outputs in the floating dtype of x; weighted inputs away from 0, or exactly 0.")
 def _forward_cases(rng):
     for (N, D) in _shapes(rng, 3):
         yield Case(f"one unit: x of shape {(N, D)}, w of shape ({D},), scalar b", _layer(rng, N, D))
@@ -68,6 +84,12 @@ def _forward_cases(rng):
     yield Case("a layer of 4 units sharing one scalar bias", _layer(rng, 6, 3, 4, scalar_bias=True))
     yield Case("integer input, a layer of 3 units", _layer(rng, 7, 4, 3, integer=True))
     yield Case("float32 input, a layer of 2 units", _layer(rng, 5, 3, 2, dtype=np.float32))
+    x = rng.integers(-2, 3, size=(8, 3)).astype(np.float64)
+    w = rng.integers(-2, 3, size=(3, 4)).astype(np.float64)
+    b = rng.integers(-2, 3, size=4).astype(np.float64)
+    x[0] = 0.0  # the first row's weighted inputs are the biases; make one of them exactly 0
+    b[0] = 0.0
+    yield Case("integer-valued inputs and weights: some weighted inputs exactly 0 (no firing there)", (x, w, b))
 
 
 def _gate_cases(rng):
@@ -79,7 +101,8 @@ def _gate_cases(rng):
 
 
 for _name in ("and_gate", "or_gate", "nand_gate", "xor_gate"):
-    hidden(f"perceptron.{_name}", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0, why="exact 0/1 outputs.")(_gate_cases)
+    hidden(f"perceptron.{_name}", rtol=0.0, atol=0.0, rtol32=0.0, atol32=0.0, dtype="kind", float32_shortcut="accepted",
+           why="exact 0/1 floating outputs (float32 or float64).")(_gate_cases)
 
 
 def _separable(rng, N, D, margin=0.1, scale=1.0):
@@ -102,7 +125,8 @@ def _separable(rng, N, D, margin=0.1, scale=1.0):
 
 
 @hidden("perceptron.perceptron_train", rtol=1e-9, atol=1e-12, rtol32=1e-6, atol32=1e-6,
-        why="deterministic rule (samples in order); only rounding may differ.")
+        why="deterministic rule (samples in order); only rounding may differ; "
+            "w in the dtype of x, errors an integer array, converged a bool.")
 def _train_cases(rng):
     x, y = _separable(rng, 20, 2)
     yield Case("linearly separable 2-D data (20 samples), default settings", (x, y))

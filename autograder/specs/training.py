@@ -1,14 +1,17 @@
 """Hidden cases for the training chapter.
 
-Every parameter array handed to a learner's function is **read-only**, also
-inside the ``params``/``grads`` dicts (where the grader's own mutation check
-does not look): an update written in place (``params[k] -= ...``) fails with
-"assignment destination is read-only" instead of passing unnoticed.
+Every argument handed to a learner's function is read-only, the arrays
+inside the ``params``/``grads`` dicts included: an update written in place
+(``params[k] -= ...``) fails with "assignment destination is read-only",
+and a function that rewrites the caller's dict (``params[k] = ...``) fails
+with "your function changed its input params".
 
 ``sgd_step`` is tried on the parameters of nets of one to three layers (with
 and without batch norm's ``gamma``/``beta``), a convolution-shaped 4-D
-weight, learning rates from 1e-3 to 1 and 0, and float32. Every key of the
-returned dict is compared.
+weight, learning rates from 1e-3 to 1 and 0, float32, and gradients whose
+dict lists the keys in another order than ``params`` (pairing the two dicts
+by position instead of by key goes wrong there). Every key of the returned
+dict is compared (the order of the keys is not judged).
 
 ``mlp_loss`` is tried on nets of one affine layer (softmax regression) to four,
 with random widths, each activation (``relu``, ``tanh``, ``sigmoid``, and the
@@ -17,7 +20,10 @@ prediction mode (``y`` omitted or ``None``: the scores are compared), scores
 reaching ±1e3 (a softmax or log without the maximum subtracted overflows or
 gives ``log(0)``) and float32. The loss and the gradient of every parameter are
 compared. Hidden pre-activations are kept at least 1e-6 away from 0, so that no
-rounding difference can move a ReLU across its kink.
+rounding difference can move a ReLU across its kink, except in one case
+built to sit exactly on it: a sample of zeros with zero first-layer biases,
+whose first pre-activations are exactly 0 in any order of summation (the
+docstring's rule: ReLU's derivative is 0 there).
 
 ``update_ratio`` is tried on random parameters moved by relative amounts from
 1e-4 to 1e-1, 1-D to 4-D arrays, an unchanged parameter (ratio 0), a bias of
@@ -26,23 +32,37 @@ norm 0 that moved (``inf``) or did not (``nan``), and float32.
 ``sample_log_uniform`` draws random numbers, so it is not compared value by
 value. With ``size=None`` (and small sizes) the range is so narrow
 (``high = low * (1 + 1e-7)``, or ``low == high``) that every correct value
-is within ``rtol=1e-5`` of ours: those cases check the type (a Python float
-for ``size=None``), the shape and the range. Large samples (10⁴ to 3·10⁴
-values over ranges of 0.6 to 6 decades) must have the requested shape, only
-positive finite values, and the base-10 logarithms must pass a two-sample
-Kolmogorov–Smirnov test against our own sample at the 1e-10 level
-(distance below ``3.5 sqrt(2/n)``). A uniform draw on ``[low, high]`` (not on
-the logarithms), natural logarithms mixed with powers of 10, or a shifted
-range are off by 0.2 or more; a correct implementation fails by chance with
-probability below 1e-10.
+is within ``rtol=1e-5`` of ours: those cases check the type (a single float
+for ``size=None``, a float64 array otherwise), the shape and the range.
+Large samples (10⁴ to 3·10⁴ values over ranges of 0.6 to 6 decades) must
+have the requested shape, only positive finite values, and the base-10
+logarithms must pass a two-sample Kolmogorov–Smirnov test against our own
+sample at the 1e-10 level (distance below ``3.5 sqrt(2/n)``). A uniform draw
+on ``[low, high]`` (not on the logarithms), natural logarithms mixed with
+powers of 10, or a shifted range are off by 0.2 or more; a correct
+implementation fails by chance with probability below 1e-10.
 
-Tolerances: float64 results must agree to ``rtol=1e-7, atol=1e-10`` (a
-correct implementation differs from ours by rounding only); float32 results
-to ``rtol=1e-4, atol=1e-5`` (an independent implementation with another
-order of operations stayed within 1 % of these over 1000 seeds).
-``update_ratio`` returns Python floats whatever the dtype, so one tolerance,
-``rtol=1e-5``, covers float32 parameters; dividing by the norm of the new
-parameter instead of the old one is off by 1e-4 or more on every case.
+Contract checked besides the values: new parameters and gradients keep the
+dtype of the parameters (float32 stays float32) and come back as dicts with
+the keys of ``params``; ``loss`` and the ratios are numbers.
+
+Tolerances: float64 results must agree to ``rtol=1e-9, atol=1e-12`` (a
+correct implementation differs from ours by rounding only: measured at most
+6e-12 relative, while a float64 result computed in float32 is off by 6e-7
+or more for every student, so that shortcut is always caught); ``mlp_loss``
+has ``atol=1e-10``, because with scores up to 1e3 a correct
+``exp(s - logsumexp(s))`` rounds the normaliser by ~1e-13, which
+``softmax - onehot`` keeps as absolute error where it is near 0 and the
+weight gradients multiply by hidden activations of up to ~100; float32
+results to ``rtol=1e-4, atol=1e-5`` (an independent implementation with
+another order of operations stayed within 1 % of these over 1000 seeds).
+``update_ratio`` returns numbers whatever the dtype, so one tolerance,
+``rtol=1e-5``, covers float32 parameters (a correct float32 computation is
+off by 2e-7); dividing by the norm of the new parameter instead of the old
+one is off by 1e-4 or more on every case, and so is a float32 computation
+for float64 parameters (the change of a parameter moved by 1e-4 of its norm
+keeps only three digits in float32): caught. A float32 draw cast to float64
+in ``sample_log_uniform`` is accepted (same law, same range).
 """
 import math
 
@@ -51,44 +71,7 @@ import numpy as np
 from autograder.grading import compare
 from autograder.specs import Case, hidden, normal
 
-TOL = dict(rtol=1e-7, atol=1e-10, rtol32=1e-4, atol32=1e-5)
-
-
-class _ReadOnly(np.ndarray):
-    """An array that stays read-only through the grader's deep copies (see the normalization specs)."""
-
-    def __deepcopy__(self, memo):
-        return _frozen(self)
-
-
-def _frozen(a):
-    a = np.array(a).view(_ReadOnly)
-    a.setflags(write=False)
-    return a
-
-
-def _freeze(params):
-    return {k: _frozen(v) for k, v in params.items()}
-
-
-def _tolerance(array, rtol, atol):
-    """float32 tolerances for a float32 reference array, else the float64 ones given."""
-    if isinstance(array, np.ndarray) and array.dtype == np.float32:
-        return TOL["rtol32"], TOL["atol32"]
-    return rtol, atol
-
-
-def _compare_dicts(got, expected, rtol, atol, what):
-    """Compare two dicts of arrays or numbers key by key."""
-    if not isinstance(got, dict):
-        return f"{what} should be a dict with the keys {list(expected)}, got {type(got).__name__}"
-    if set(got) != set(expected):
-        return f"{what} should have the keys {sorted(expected)}, got {sorted(map(str, got))}"
-    for key, exp in expected.items():
-        problem = compare(got[key], exp, *_tolerance(exp, rtol, atol), where=f"{what}[{key!r}]")
-        if problem:
-            return problem
-    return None
+TOL = dict(rtol=1e-9, atol=1e-12, rtol32=1e-4, atol32=1e-5)
 
 
 def _net(rng, sizes, dtype=np.float64, batchnorm=False, scale=None):
@@ -111,30 +94,28 @@ def _sizes(rng, n_layers, low=2, high=9):
 
 # -- sgd_step --------------------------------------------------------------------
 
-def _check_sgd(got, expected, rtol, atol):
-    return _compare_dicts(got, expected, rtol, atol, "new_params")
-
-
 def _grads_like(rng, params):
     return {k: normal(rng, v.shape, 1.0, v.dtype) for k, v in params.items()}
 
 
-@hidden("training.sgd_step", check=_check_sgd, **TOL,
-        why="every key of the new dict; parameters are read-only arrays.")
+@hidden("training.sgd_step", **TOL,
+        why="every key of the new dict; the caller's dicts and arrays are read-only.")
 def _sgd_step_cases(rng):
     for n_layers, lr in [(1, 0.1), (2, 1e-3), (3, 1.0)]:
         params = _net(rng, _sizes(rng, n_layers))
-        yield Case(f"{n_layers}-layer net, lr {lr:g}", (_freeze(params), _freeze(_grads_like(rng, params)), lr))
+        yield Case(f"{n_layers}-layer net, lr {lr:g}", (params, _grads_like(rng, params), lr))
     params = _net(rng, _sizes(rng, 3), batchnorm=True)
-    yield Case("3-layer net with batch norm's gamma and beta, lr 0.05",
-               (_freeze(params), _freeze(_grads_like(rng, params)), 0.05))
+    yield Case("3-layer net with batch norm's gamma and beta, lr 0.05", (params, _grads_like(rng, params), 0.05))
     params = {"W": normal(rng, (4, 3, 2, 2), 0.3), "b": normal(rng, 4, 0.1)}
-    yield Case("a 4-D (convolution) weight and a bias, lr 0.3", (_freeze(params), _freeze(_grads_like(rng, params)), 0.3))
+    yield Case("a 4-D (convolution) weight and a bias, lr 0.3", (params, _grads_like(rng, params), 0.3))
     params = _net(rng, _sizes(rng, 2))
-    yield Case("lr 0: the parameters come back unchanged", (_freeze(params), _freeze(_grads_like(rng, params)), 0.0))
+    yield Case("lr 0: the parameters come back unchanged", (params, _grads_like(rng, params), 0.0))
+    params = _net(rng, [4, 4, 4])  # equal shapes: pairing by position instead of by key goes unnoticed by shape
+    grads = _grads_like(rng, params)
+    yield Case("grads listing the keys in another order than params, lr 0.5",
+               (params, dict(reversed(list(grads.items()))), 0.5))
     params = _net(rng, _sizes(rng, 2), dtype=np.float32)
-    yield Case("float32 parameters and gradients, lr 0.01",
-               (_freeze(params), _freeze(_grads_like(rng, params)), 0.01))
+    yield Case("float32 parameters and gradients, lr 0.01", (params, _grads_like(rng, params), 0.01))
 
 
 # -- mlp_loss --------------------------------------------------------------------
@@ -153,37 +134,46 @@ def _hidden_preactivations(params, x, activation):
 
 
 def _loss_case(rng, sizes, N, activation="relu", reg=0.0, dtype=np.float64, predict=False, scale=None,
-               x_scale=1.0):
-    """(args, kwargs) of one mlp_loss case, drawn until no hidden pre-activation is within 1e-6 of 0."""
+               x_scale=1.0, on_kink=False):
+    """(args, kwargs) of one mlp_loss case, drawn until no hidden pre-activation is within 1e-6 of 0.
+
+    With ``on_kink``, the first sample is all zeros and the first layer's
+    biases are 0: that sample's first pre-activations are exactly 0 (the
+    other samples, and the later layers, stay away from 0).
+    """
     while True:
         params = _net(rng, sizes, dtype, scale=scale)
         x = normal(rng, (N, sizes[0]), x_scale, dtype)
-        if all(np.abs(a).min() > 1e-6 for a in _hidden_preactivations(params, x, activation or "relu")):
+        if on_kink:
+            x[0] = 0
+            params["b1"] = np.zeros_like(params["b1"])
+        pre = _hidden_preactivations(params, x, activation or "relu")
+        if on_kink:
+            pre = [pre[0][1:]] + pre[1:]
+        if all(np.abs(a).min() > 1e-6 for a in pre):
             break
     kwargs = {} if activation is None else {"activation": activation}
     if reg:
         kwargs["reg"] = reg
     if predict:
-        return (_freeze(params), x), kwargs
+        return (params, x), kwargs
     y = rng.integers(0, sizes[-1], N)
-    return (_freeze(params), x, y), kwargs
+    return (params, x, y), kwargs
 
 
 def _check_loss(got, expected, rtol, atol):
-    if isinstance(expected, np.ndarray):  # prediction mode
-        return compare(got, expected, *_tolerance(expected, rtol, atol), where="scores")
+    """The scores in prediction mode, else ``(loss, grads)``: the two results have their own names."""
+    if isinstance(expected, np.ndarray):
+        return compare(got, expected, rtol, atol, where="scores")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return f"the function should return (loss, grads), got {type(got).__name__}"
-    loss, grads = expected
-    rtol, atol = _tolerance(next(iter(grads.values())), rtol, atol)
-    if isinstance(got[0], (np.ndarray, tuple, list, dict)) and np.ndim(got[0]) != 0:
-        return f"loss should be a single number, got {type(got[0]).__name__}"
-    return (compare(got[0], loss, rtol, atol, where="loss")
-            or _compare_dicts(got[1], grads, rtol, atol, "grads"))
+    return compare(got, expected, rtol, atol, parts=("loss", "grads"))
 
 
-@hidden("training.mlp_loss", check=_check_loss, **TOL,
-        why="loss and every gradient (or the scores when y is None); parameters are read-only arrays.")
+@hidden("training.mlp_loss", check=_check_loss, **(TOL | {"atol": 1e-10}),
+        why="loss and every gradient (or the scores when y is None); ReLU's derivative 0 at an exact 0; "
+            "atol 1e-10: with scores up to 1e3 a correct log-sum-exp leaves ~1e-13 of absolute error in "
+            "softmax - onehot, times hidden activations up to ~100.")
 def _mlp_loss_cases(rng):
     for n_layers, activation in [(1, "relu"), (2, "relu"), (3, "tanh"), (4, "sigmoid")]:
         sizes = _sizes(rng, n_layers)
@@ -200,6 +190,9 @@ def _mlp_loss_cases(rng):
     yield Case("a single sample, sigmoid, reg=0.2", args, kwargs)
     args, kwargs = _loss_case(rng, [4, 6, 2], 8, "relu")
     yield Case("two classes", args, kwargs)
+    args, kwargs = _loss_case(rng, [5, 6, 4], 6, "relu", on_kink=True)
+    yield Case("a sample of zeros, zero first-layer biases: pre-activations exactly 0 (ReLU's derivative 0 there)",
+               args, kwargs)
     args, kwargs = _loss_case(rng, [6, 8, 4], 5, "relu", predict=True)
     yield Case("prediction mode: y not given, the scores are returned", args, kwargs)
     args, kwargs = _loss_case(rng, [3, 5, 5, 4], 4, "tanh", predict=True)
@@ -222,28 +215,23 @@ def _moved(rng, params, relative):
     return new
 
 
-def _check_ratio(got, expected, rtol, atol):
-    return _compare_dicts(got, expected, rtol, atol, "the ratios")
-
-
-@hidden("training.update_ratio", check=_check_ratio, rtol=1e-5, atol=0.0, rtol32=1e-5, atol32=0.0,
+@hidden("training.update_ratio", rtol=1e-5, atol=0.0, rtol32=1e-5, atol32=0.0,
         why="Python floats for every key, whatever the dtype: one tolerance; norm-0 parameters give inf or nan.")
 def _update_ratio_cases(rng):
     for n_layers, relative in [(1, 1e-3), (2, 1e-2), (3, 1e-4)]:
         params = _net(rng, _sizes(rng, n_layers))
-        yield Case(f"{n_layers}-layer net moved by about {relative:g}",
-                   (_freeze(params), _freeze(_moved(rng, params, relative))))
+        yield Case(f"{n_layers}-layer net moved by about {relative:g}", (params, _moved(rng, params, relative)))
     params = {"W": normal(rng, (3, 2, 3, 3), 0.2), "g": normal(rng, 5)}
-    yield Case("a 4-D weight and a 1-D parameter moved by about 0.1", (_freeze(params), _freeze(_moved(rng, params, 0.1))))
+    yield Case("a 4-D weight and a 1-D parameter moved by about 0.1", (params, _moved(rng, params, 0.1)))
     params = _net(rng, [4, 5, 3])
     new = _moved(rng, params, 0.01)
     new["W2"] = params["W2"].copy()
-    yield Case("one parameter unchanged (ratio 0)", (_freeze(params), _freeze(new)))
+    yield Case("one parameter unchanged (ratio 0)", (params, new))
     params = {"W": normal(rng, (4, 3)), "b": np.zeros(3), "c": np.zeros(2)}
     new = {"W": params["W"] + normal(rng, (4, 3), 1e-3), "b": normal(rng, 3, 1e-3), "c": np.zeros(2)}
-    yield Case("zero biases, one moved (inf) and one not (nan)", (_freeze(params), _freeze(new)))
+    yield Case("zero biases, one moved (inf) and one not (nan)", (params, new))
     params = _net(rng, _sizes(rng, 2), dtype=np.float32)
-    yield Case("float32 parameters", (_freeze(params), _freeze(_moved(rng, params, 1e-2))))
+    yield Case("float32 parameters", (params, _moved(rng, params, 1e-2)))
 
 
 # -- sample_log_uniform ----------------------------------------------------------
@@ -256,14 +244,14 @@ def _check_log_uniform(got, expected, rtol, atol):
         if not isinstance(got, (float, np.floating)):
             return f"with size=None the result should be a single float, got {type(got).__name__}"
         return compare(got, expected, rtol, atol, where="the value (outside [low, high]?)")
-    try:
-        if got is None or isinstance(got, (str, bytes, dict, set, tuple)):
-            raise TypeError
-        arr = np.array(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return f"the result should be an array of shape {np.shape(expected)}, got {type(got).__name__}"
-    if arr.shape != expected.shape:
-        return f"the result has shape {arr.shape}, expected shape {expected.shape} (the size argument)"
+    if not isinstance(got, np.ndarray):
+        return (f"the result should be an array of shape {np.shape(expected)} and dtype float64, "
+                f"got {type(got).__name__}")
+    if got.shape != expected.shape:
+        return f"the result has shape {got.shape}, expected shape {expected.shape} (the size argument)"
+    if got.dtype != np.float64:
+        return f"the result has dtype {got.dtype}, expected float64 (as the docstring says)"
+    arr = got
     if not (np.isfinite(arr).all() and (arr > 0).all()):
         return "the values should all be positive and finite"
     if expected.max() <= expected.min() * (1 + 1e-6):  # a narrow range: every correct value is close to ours
@@ -284,6 +272,7 @@ def _fresh(rng):
 
 
 @hidden("training.sample_log_uniform", check=_check_log_uniform, rtol=1e-5, atol=0.0, rtol32=1e-5, atol32=0.0,
+        float32_shortcut="accepted",
         why="random values: a narrow range for size=None and small sizes (rtol is the range), "
             "a Kolmogorov-Smirnov test of the logarithms for large samples.")
 def _sample_log_uniform_cases(rng):

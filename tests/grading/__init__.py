@@ -1,13 +1,20 @@
 """Trustworthy grading: wrong answers lose their points, right answers always get them.
 
 * :mod:`grading.mutants` — plausible wrong implementations of every graded
-  function (the mistakes learners really make); ``test_mutants.py`` checks
-  that the hidden tests catch every one of them, for several students.
+  function (the mistakes learners really make, and the broken promises of
+  the contract: a wrong dtype, an input changed, a parameter range or an
+  edge rule ignored); ``test_mutants.py`` checks that the hidden tests catch
+  every one of them, for several students.
 * :mod:`grading.alternatives` — correct implementations that differ from the
   answer module (loops, other formulas, float64 computation, warnings,
-  prints, other random draws); ``test_alternatives.py`` checks that they get
-  full marks.
+  prints, other random draws, other spellings of a cache field);
+  ``test_alternatives.py`` checks that they get full marks.
+* ``test_determinism.py`` — the float32 shortcut of every function and every
+  alternative, graded with the inputs of 40 students: one verdict for all.
+* ``test_contract.py`` — the judging library itself: read-only inputs,
+  mutation found by deep comparison, dtype-aware comparison and its messages.
 
 Everything runs in-process through :func:`autograder.grading.run_cases`, no
-nbgrader involved.
+nbgrader involved; it hands out read-only inputs and passes results through
+the kernel's codec, as grading through a kernel does.
 """

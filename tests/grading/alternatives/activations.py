@@ -99,6 +99,12 @@ def relu_times_mask(x):
     return x * (x > 0), ReluCache(x)
 
 
+def relu_caches_copy(x):
+    """Caches a copy of the input (the reference keeps the caller's array itself)."""
+    x = _float(x)
+    return np.maximum(x, 0), ReluCache(x.copy())
+
+
 def relu_clip_and_print(x):
     """``np.clip(x, 0, None)``, with a debugging print left in."""
     x = _float(x)
@@ -126,10 +132,10 @@ def relu_backward_copy_then_zero(dout, cache):
 
 # -- leaky ReLU ----------------------------------------------------------------
 
-def leaky_relu_maximum(x, alpha=0.01):
-    """``np.maximum(x, alpha * x)``, right for ``0 <= alpha <= 1``."""
+def leaky_relu_masks(x, alpha=0.01):
+    """Adds the two pieces: ``x * (x > 0) + alpha * x * (x <= 0)`` (boolean masks keep the dtype of ``x``)."""
     x = _float(x)
-    return np.maximum(x, alpha * x), LeakyReluCache(x, alpha)
+    return x * (x > 0) + alpha * x * (x <= 0), LeakyReluCache(x, alpha)
 
 
 def leaky_relu_float64(x, alpha=0.01):
@@ -178,6 +184,15 @@ def softmax_loop_over_rows(x, axis=-1):
     return out, SoftmaxCache(out, axis)
 
 
+def softmax_axis_as_positive(x, axis=-1):
+    """Stores the axis in the cache as a non-negative index (``axis % x.ndim``: 1 for -1 on 2-D scores)."""
+    x = _float(x)
+    axis = axis % x.ndim
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    out = e / np.sum(e, axis=axis, keepdims=True)
+    return out, SoftmaxCache(out, axis)
+
+
 def softmax_float64(x, axis=-1):
     """Computed in float64, cast back to the dtype of ``x`` (also for float32 scores up to ±1e4)."""
     x = _float(x)
@@ -211,12 +226,12 @@ ALTERNATIVES = {
     "activations.sigmoid_backward": [sigmoid_backward_expanded, sigmoid_backward_float64],
     "activations.tanh_forward": [tanh_via_sigmoid, tanh_loop],
     "activations.tanh_backward": [tanh_backward_factored],
-    "activations.relu_forward": [relu_times_mask, relu_clip_and_print, relu_loop],
+    "activations.relu_forward": [relu_times_mask, relu_clip_and_print, relu_loop, relu_caches_copy],
     "activations.relu_backward": [relu_backward_times_mask, relu_backward_copy_then_zero],
-    "activations.leaky_relu_forward": [leaky_relu_maximum, leaky_relu_float64],
+    "activations.leaky_relu_forward": [leaky_relu_masks, leaky_relu_float64],
     "activations.leaky_relu_backward": [leaky_relu_backward_slope_array],
     "activations.softmax_forward": [softmax_via_logsumexp, softmax_minus_logsumexp, softmax_loop_over_rows,
-                                    softmax_float64],
+                                    softmax_float64, softmax_axis_as_positive],
     "activations.softmax_backward": [softmax_backward_jacobian, softmax_backward_expanded],
 }
 

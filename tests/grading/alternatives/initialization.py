@@ -67,6 +67,13 @@ def _fans(shape):
 
 # -- Xavier ----------------------------------------------------------------------
 
+def xavier_uniform_float32(shape, rng, gain=1.0):
+    """Draws and scales in float32 (``rng.random(shape, dtype=np.float32)``), then casts to float64."""
+    fan_in, fan_out = _fans(shape)
+    bound = np.float32(gain * math.sqrt(6.0 / (fan_in + fan_out)))
+    return (bound * (np.float32(2) * rng.random(shape, dtype=np.float32) - np.float32(1))).astype(np.float64)
+
+
 def xavier_uniform_scaled_random(shape, rng, gain=1.0):
     """``bound * (2 * rng.random(shape) - 1)``, with ``bound = gain * sqrt(6 / (fan_in + fan_out))``."""
     fan_in, fan_out = _fans(shape)
@@ -107,6 +114,18 @@ def kaiming_uniform_rng_uniform(shape, rng, a=0.0, mode="fan_in", nonlinearity="
     return rng.uniform(-1.0, 1.0, size=shape) * bound
 
 
+def kaiming_uniform_float32(shape, rng, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+    """Draws and scales in float32, then casts to float64."""
+    bound = np.float32(math.sqrt(3.0) * _kaiming_std(shape, a, mode, nonlinearity))
+    return (bound * (np.float32(2) * rng.random(shape, dtype=np.float32) - np.float32(1))).astype(np.float64)
+
+
+def kaiming_normal_float32(shape, rng, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+    """``rng.standard_normal(shape, dtype=np.float32)`` scaled in float32, then cast to float64."""
+    std = np.float32(_kaiming_std(shape, a, mode, nonlinearity))
+    return (std * rng.standard_normal(shape, dtype=np.float32)).astype(np.float64)
+
+
 def kaiming_uniform_global_np_random(shape, rng, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """``np.random.rand`` from the global state, ignoring ``rng``; bound as ``gain * sqrt(3 / fan)``."""
     fan_in, fan_out = _fans(shape)
@@ -134,8 +153,20 @@ def kaiming_normal_rng_standard_normal(shape, rng, a=0.0, mode="fan_in", nonline
 ALTERNATIVES = {
     "initialization.compute_fans": [fans_loop_as_list, fans_numpy_ints],
     "initialization.calculate_gain": [gain_table, gain_numpy],
-    "initialization.xavier_uniform": [xavier_uniform_scaled_random, xavier_uniform_global_np_random],
+    "initialization.xavier_uniform": [xavier_uniform_scaled_random, xavier_uniform_global_np_random,
+                                      xavier_uniform_float32],
     "initialization.xavier_normal": [xavier_normal_rng_normal, xavier_normal_fresh_generator],
-    "initialization.kaiming_uniform": [kaiming_uniform_rng_uniform, kaiming_uniform_global_np_random],
-    "initialization.kaiming_normal": [kaiming_normal_global_np_random, kaiming_normal_rng_standard_normal],
+    "initialization.kaiming_uniform": [kaiming_uniform_rng_uniform, kaiming_uniform_global_np_random,
+                                       kaiming_uniform_float32],
+    "initialization.kaiming_normal": [kaiming_normal_global_np_random, kaiming_normal_rng_standard_normal,
+                                      kaiming_normal_float32],
+}
+
+# The float32 shortcut of the random initializers (their inputs hold no float64 array): float32
+# draws cast to float64, accepted by design (tests/grading/test_determinism.py).
+FLOAT32_SHORTCUTS = {
+    "initialization.xavier_uniform": xavier_uniform_float32,
+    "initialization.xavier_normal": xavier_normal_fresh_generator,
+    "initialization.kaiming_uniform": kaiming_uniform_float32,
+    "initialization.kaiming_normal": kaiming_normal_float32,
 }

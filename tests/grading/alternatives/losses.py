@@ -35,6 +35,13 @@ def mse_float64(pred, target):
 
 # -- binary cross-entropy with logits -------------------------------------------
 
+def mse_float32_loss(pred, target):
+    """``np.mean`` in the dtype of the input: for float32 input the loss is a ``np.float32``, not a Python float."""
+    p = _float(pred)
+    d = p - np.asarray(target, dtype=p.dtype)
+    return np.mean(d * d), (2 / d.size) * d
+
+
 def bce_logaddexp(logits, target):
     """``softplus(z) - z t`` with ``softplus(z) = logaddexp(0, z)``; sigmoid via tanh for the gradient."""
     z = _float(logits)
@@ -199,7 +206,7 @@ def smooth_l1_clip_gradient(pred, target, beta=1.0):
 
 
 ALTERNATIVES = {
-    "losses.mse_loss": [mse_loop, mse_float64],
+    "losses.mse_loss": [mse_loop, mse_float64, mse_float32_loss],
     "losses.binary_cross_entropy_with_logits": [bce_logaddexp, bce_two_branches, bce_loop_log_sigmoid],
     "losses.cross_entropy": [cross_entropy_onehot, cross_entropy_loop, cross_entropy_float64,
                              cross_entropy_minus_logsumexp],

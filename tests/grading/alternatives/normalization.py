@@ -6,8 +6,8 @@ from solutions.normalization import BatchNormCache, GroupNormCache, LayerNormCac
 
 # -- batch norm, forward -----------------------------------------------------------
 
-def bn_forward_float64_plain_tuple(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
-    """Computes in float64 with ``np.var(ddof=1)`` for the running variance, casts back; new running stats as a plain tuple."""
+def bn_forward_float64(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
+    """In float64 with ``np.var(ddof=1)`` for the running variance, cast back; ``RunningStats`` built by position."""
     x = np.asarray(x)
     dt = x.dtype
     x64 = x.astype(np.float64)
@@ -15,7 +15,7 @@ def bn_forward_float64_plain_tuple(x, gamma, beta, running, training=True, momen
     if training:
         mean = x64.mean(axis=0)
         var = x64.var(axis=0)
-        new_running = (
+        new_running = RunningStats(
             ((1 - momentum) * running.mean.astype(np.float64) + momentum * mean).astype(running.mean.dtype),
             ((1 - momentum) * running.var.astype(np.float64) + momentum * x64.var(axis=0, ddof=1))
             .astype(running.var.dtype),
@@ -234,7 +234,7 @@ def gn_backward_flat_groups(dout, cache):
 
 
 ALTERNATIVES = {
-    "normalization.batchnorm_forward": [bn_forward_float64_plain_tuple, bn_forward_loop_over_features],
+    "normalization.batchnorm_forward": [bn_forward_float64, bn_forward_loop_over_features],
     "normalization.batchnorm_backward": [bn_backward_graph, bn_backward_closed_form, bn_backward_jacobian_loop],
     "normalization.batchnorm_backward_alt": [bn_backward_closed_form, bn_backward_graph, bn_backward_jacobian_loop],
     "normalization.layernorm_forward": [ln_forward_loop_over_rows, ln_forward_transposed_batchnorm],

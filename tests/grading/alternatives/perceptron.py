@@ -14,8 +14,9 @@ def step_heaviside(x):
 
 
 def step_where(x):
-    """``np.where(x > 0, 1.0, 0.0)``: always float64, whatever the input dtype."""
-    return np.where(np.asarray(x) > 0, 1.0, 0.0)
+    """``np.where(x > 0, 1.0, 0.0)`` cast to the input's floating dtype (float64 for integers)."""
+    x = np.asarray(x)
+    return np.where(x > 0, 1.0, 0.0).astype(x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64)
 
 
 def step_loop(x):
@@ -30,13 +31,15 @@ def step_loop(x):
 # -- perceptron_forward ----------------------------------------------------------
 
 def forward_einsum(x, w, b):
-    """``einsum`` for the weighted input, ``np.heaviside`` for the step."""
-    z = np.einsum("nd,d...->n...", np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)) + b
-    return np.heaviside(z, 0.0)
+    """``einsum`` for the weighted input, ``np.heaviside`` for the step (in the dtype of the weighted input)."""
+    z = np.einsum("nd,d...->n...", np.asarray(x), np.asarray(w)) + b
+    z = z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)
+    return np.heaviside(z, 0.0).astype(z.dtype)
 
 
 def forward_loop(x, w, b):
-    """Explicit loops over samples and units with Python sums (float64)."""
+    """Explicit loops over samples and units with Python sums (float64), the 0/1 outputs in the inputs' dtype."""
+    dtype = np.result_type(np.asarray(x), np.asarray(w), np.asarray(b), 1.0)
     x = np.asarray(x, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
     w2 = w.reshape(w.shape[0], -1)
@@ -46,7 +49,7 @@ def forward_loop(x, w, b):
         for m in range(w2.shape[1]):
             z = sum(float(x[n, d]) * float(w2[d, m]) for d in range(x.shape[1])) + float(b2[m])
             out[n, m] = 1.0 if z > 0 else 0.0
-    return out[:, 0] if w.ndim == 1 else out
+    return (out[:, 0] if w.ndim == 1 else out).astype(dtype)
 
 
 # -- gates -----------------------------------------------------------------------
@@ -85,10 +88,11 @@ def xor_two_one_sided_units(x):
 # -- perceptron_train ------------------------------------------------------------
 
 def train_in_place_lists(x, y, lr=1.0, max_epochs=100, rng=None):
-    """In-place updates of a float64 copy, ``errors`` as a Python list, ``b`` a NumPy float; prints each epoch."""
-    x = np.array(x, dtype=np.float64)
+    """In-place updates of a copy of ``x``, ``errors`` built as a list, ``b`` a NumPy float; prints each epoch."""
+    x = np.array(x)
+    x = x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
     y = np.asarray(y)
-    w = np.zeros(x.shape[1])
+    w = np.zeros(x.shape[1], dtype=x.dtype)
     b = np.float64(0.0)
     errors = []
     for epoch in range(max_epochs):
@@ -102,8 +106,8 @@ def train_in_place_lists(x, y, lr=1.0, max_epochs=100, rng=None):
         errors.append(mistakes)
         print(f"epoch {epoch + 1}: {mistakes} mistakes", file=sys.stdout if mistakes else sys.stderr)
         if mistakes == 0:
-            return PerceptronResult(w, b, errors, True)
-    return PerceptronResult(w, b, errors, False)
+            return PerceptronResult(w, b, np.array(errors), True)
+    return PerceptronResult(w, b, np.array(errors), False)
 
 
 def train_augmented_weights(x, y, lr=1.0, max_epochs=100, rng=None):

@@ -148,7 +148,7 @@ def fit_pca_eigh(x, n_components=None):
     total = np.trace(cov)
     return PCAParams(mean=x64.mean(axis=0).astype(x.dtype), components=vt[:k].astype(x.dtype),
                      explained_variance=lam[:k].astype(x.dtype),
-                     explained_variance_ratio=(lam[:k] / total).astype(x.dtype))
+                     explained_variance_ratio=(lam[:k] / total if total > 0 else 0 * lam[:k]).astype(x.dtype))
 
 
 def fit_pca_svd_of_covariance(x, n_components=None):
@@ -162,7 +162,8 @@ def fit_pca_svd_of_covariance(x, n_components=None):
     vt = _sign_rule(vt)
     return PCAParams(mean=(x.astype(np.float64).mean(axis=0)).astype(x.dtype), components=vt[:k].astype(x.dtype),
                      explained_variance=lam[:k].astype(x.dtype),
-                     explained_variance_ratio=(lam[:k] / lam.sum()).astype(x.dtype))
+                     explained_variance_ratio=(lam[:k] / lam.sum() if lam.sum() > 0
+                                               else np.zeros(k)).astype(x.dtype))
 
 
 def pca_transform_loop(x, params):

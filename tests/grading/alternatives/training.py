@@ -21,6 +21,14 @@ def sgd_step_float64_cast_back(params, grads, lr):
             for k in params}
 
 
+def sgd_step_dict_copy(params, grads, lr):
+    """Copies the dict (``dict(params)``, same arrays), then replaces each entry of the copy by a new array."""
+    new = dict(params)
+    for k in new:
+        new[k] = new[k] - lr * grads[k]
+    return new
+
+
 # -- mlp_loss --------------------------------------------------------------------
 
 def mlp_loss_probabilities(params, x, y=None, activation="relu", reg=0.0):
@@ -152,9 +160,21 @@ def log_uniform_global_state(rng, low, high, size=None):
     return float(v) if size is None else v
 
 
+def log_uniform_float32_draws(rng, low, high, size=None):
+    """Draws ``u`` in float32, computes ``10 ** u`` in float64: float32 rounding of ``u`` keeps law and range."""
+    u = np.asarray(rng.random(size, dtype=np.float32), dtype=np.float64)
+    v = np.clip(10.0 ** (np.log10(low) + u * (np.log10(high) - np.log10(low))), low, high)
+    return float(v) if size is None else v
+
+
 ALTERNATIVES = {
-    "training.sgd_step": [sgd_step_copy_then_in_place, sgd_step_float64_cast_back],
+    "training.sgd_step": [sgd_step_copy_then_in_place, sgd_step_float64_cast_back, sgd_step_dict_copy],
     "training.mlp_loss": [mlp_loss_probabilities, mlp_loss_onehot_float64],
     "training.update_ratio": [update_ratio_linalg_norm, update_ratio_float64_sums],
-    "training.sample_log_uniform": [log_uniform_power_of_ratio, log_uniform_natural_logs, log_uniform_global_state],
+    "training.sample_log_uniform": [log_uniform_power_of_ratio, log_uniform_natural_logs, log_uniform_global_state,
+                                    log_uniform_float32_draws],
 }
+
+# The float32 shortcut of the functions whose inputs hold no float64 array: accepted by design
+# (tests/grading/test_determinism.py grades it with many students).
+FLOAT32_SHORTCUTS = {"training.sample_log_uniform": log_uniform_float32_draws}

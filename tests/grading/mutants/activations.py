@@ -1,6 +1,7 @@
 """Wrong activations: the mistakes of the activations exercise."""
 import numpy as np
 
+from grading.mutants import computed_in_float32, float64_output
 from solutions import activations as ref
 from solutions.activations import LeakyReluCache, ReluCache, SigmoidCache, SoftmaxCache, TanhCache
 
@@ -108,6 +109,12 @@ def relu_backward_mask_from_output_sign(dout, cache):
     return np.where(out >= 0, dout, 0)
 
 
+def relu_backward_zeroes_cache(dout, cache):
+    """Clips the cached input in place (``cache.x[cache.x < 0] = 0``) to build the mask: the cache is the caller's."""
+    cache.x[cache.x < 0] = 0
+    return dout * (cache.x > 0)
+
+
 def relu_backward_in_place(dout, cache):
     """``dout[x <= 0] = 0; return dout``: right values, but the caller's ``dout`` is overwritten."""
     dout[cache.x <= 0] = 0
@@ -126,6 +133,25 @@ def leaky_relu_alpha_not_times_x(x, alpha=0.01):
     """Negative part ``alpha`` instead of ``alpha * x``."""
     x = _float(x)
     return np.where(x > 0, x, alpha), LeakyReluCache(x, float(alpha))
+
+
+def leaky_relu_maximum(x, alpha=0.01):
+    """``np.maximum(x, alpha * x)``: right for ``0 <= alpha <= 1`` only; a slope above 1 picks the wrong branch."""
+    x = _float(x)
+    return np.maximum(x, alpha * x), LeakyReluCache(x, alpha)
+
+
+def leaky_relu_zero_alpha_means_default(x, alpha=0.01):
+    """``alpha = alpha or 0.01``: treats the slope 0 (plain ReLU) as "not given"."""
+    x = _float(x)
+    alpha = float(alpha or 0.01)
+    return np.where(x > 0, x, alpha * x), LeakyReluCache(x, alpha)
+
+
+def leaky_relu_slope_array_float64(x, alpha=0.01):
+    """``x * np.where(x > 0, 1.0, alpha)``: the slope array is float64, so float32 in gives float64 out."""
+    x = _float(x)
+    return x * np.where(x > 0, 1.0, alpha), LeakyReluCache(x, float(alpha))
 
 
 def leaky_relu_backward_forgets_dout(dout, cache):
@@ -180,6 +206,28 @@ def softmax_in_place_shift(x, axis=-1):
     return out, SoftmaxCache(out, axis)
 
 
+def softmax_rows_only(x, axis=-1):
+    """Hard-codes ``axis=1`` (rows of a 2-D score matrix): wrong for 1-D and 3-D scores."""
+    x = _float(x)
+    e = np.exp(x - np.max(x, axis=1, keepdims=True))
+    out = e / np.sum(e, axis=1, keepdims=True)
+    return out, SoftmaxCache(out, axis)
+
+
+def softmax_cache_axis_zero(x, axis=-1):
+    """Stores ``axis=0`` in the cache whatever axis it normalised (a copy-paste slip)."""
+    out, _ = ref.softmax_forward(x, axis=axis)
+    return out, SoftmaxCache(out, 0)
+
+
+def softmax_backward_scales_cache(dout, cache):
+    """``s = cache.out; s *= ...``: reuses the cached probabilities as scratch space, in place."""
+    s = cache.out
+    dot = np.sum(dout * s, axis=cache.axis, keepdims=True)
+    s *= dout - dot
+    return s
+
+
 def softmax_backward_diagonal_only(dout, cache):
     """Keeps only the diagonal of the Jacobian: ``dout * s * (1 - s)``."""
     s = cache.out
@@ -205,14 +253,18 @@ MUTANTS = {
     "activations.tanh_forward": [tanh_naive_exp, tanh_as_shifted_sigmoid_wrong_scale],
     "activations.tanh_backward": [tanh_backward_not_squared, tanh_backward_tanh_again],
     "activations.relu_forward": [relu_np_max, relu_in_place, relu_caches_output],
-    "activations.relu_backward": [relu_backward_ge, relu_backward_mask_from_output_sign, relu_backward_in_place],
-    "activations.leaky_relu_forward": [leaky_relu_ignores_alpha, leaky_relu_alpha_not_times_x],
+    "activations.relu_backward": [relu_backward_ge, relu_backward_mask_from_output_sign, relu_backward_in_place,
+                                  relu_backward_zeroes_cache],
+    "activations.leaky_relu_forward": [leaky_relu_ignores_alpha, leaky_relu_alpha_not_times_x, leaky_relu_maximum,
+                                       leaky_relu_zero_alpha_means_default, leaky_relu_slope_array_float64],
     "activations.leaky_relu_backward": [leaky_relu_backward_forgets_dout, leaky_relu_backward_zero_slope,
                                         leaky_relu_backward_default_alpha, leaky_relu_backward_ge],
     "activations.softmax_forward": [softmax_no_max_shift, softmax_ignores_axis, softmax_global_max,
-                                    softmax_in_place_shift],
+                                    softmax_in_place_shift, softmax_rows_only, softmax_cache_axis_zero],
     "activations.softmax_backward": [softmax_backward_diagonal_only, softmax_backward_ignores_axis,
-                                     softmax_backward_forgets_s],
+                                     softmax_backward_forgets_s, softmax_backward_scales_cache],
 }
 
-# {mutant: why the hidden tests miss it} -- gaps in autograder/specs/activations.py
+# The precision mistakes, for every function: float64 results with float32 rounding, float32 in and float64 out.
+for _qualname in MUTANTS:
+    MUTANTS[_qualname] += [computed_in_float32(_qualname, __name__), float64_output(_qualname, __name__)]

@@ -1,6 +1,8 @@
 """Wrong initializers: the mistakes of the initialization exercise."""
 import math
 
+import numpy as np
+
 from solutions import initialization as ref
 
 
@@ -35,7 +37,20 @@ def fans_only_first_kernel_dim(shape):
     return shape[1] * shape[2], shape[0] * shape[2]
 
 
+def fans_prod_of_empty_is_float(shape):
+    """One formula for every shape with ``np.prod(shape[2:])``, which is the float 1.0 for a dense weight."""
+    receptive = np.prod(shape[2:])
+    if len(shape) == 2:
+        return shape[0] * receptive, shape[1] * receptive
+    return shape[1] * receptive, shape[0] * receptive
+
+
 # -- calculate_gain --------------------------------------------------------------
+
+def gain_float32(nonlinearity, param=None):
+    """Computes the gain in float32 (``np.float32`` constants and ``np.sqrt``): off by about 3e-8."""
+    return np.float32(ref.calculate_gain(nonlinearity, param))
+
 
 def gain_slope_or_default(nonlinearity, param=None):
     """``slope = param or 0.01``: a slope of 0 silently becomes 0.01."""
@@ -186,18 +201,37 @@ def kaiming_normal_ignores_slope(shape, rng, a=0.0, mode="fan_in", nonlinearity=
     return _kaiming_std(shape, None, mode, nonlinearity) * rng.standard_normal(shape)
 
 
+def xavier_normal_float32_draws(shape, rng, gain=1.0):
+    """Draws in float32 (``rng.standard_normal(shape, dtype=np.float32)``): float32 weights, float64 promised."""
+    return np.float32(_xavier_std(shape, gain)) * rng.standard_normal(shape, dtype=np.float32)
+
+
+def kaiming_uniform_slope_for_every_nonlinearity(shape, rng, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+    """Uses the slope ``a`` whenever it is given, also for ``nonlinearity="relu"`` where it must be ignored."""
+    b = math.sqrt(3.0) * _kaiming_std(shape, a, mode, "leaky_relu" if a else nonlinearity)
+    return rng.uniform(-b, b, size=shape)
+
+
 MUTANTS = {
     "initialization.compute_fans": [fans_pytorch_dense_convention, fans_without_receptive_field,
-                                    fans_conv_channels_swapped, fans_only_first_kernel_dim],
-    "initialization.calculate_gain": [gain_slope_or_default, gain_relu_two, gain_slope_not_squared, gain_tanh_one],
+                                    fans_conv_channels_swapped, fans_only_first_kernel_dim,
+                                    fans_prod_of_empty_is_float],
+    "initialization.calculate_gain": [gain_slope_or_default, gain_relu_two, gain_slope_not_squared, gain_tanh_one,
+                                      gain_float32],
     "initialization.xavier_uniform": [xavier_uniform_bound_is_std, xavier_uniform_fan_in_only,
                                       xavier_uniform_ignores_gain, xavier_uniform_no_receptive_field,
                                       xavier_uniform_draws_normal],
     "initialization.xavier_normal": [xavier_normal_variance_as_std, xavier_normal_uniform_bound_as_std,
-                                     xavier_normal_draws_uniform, xavier_normal_no_receptive_field],
+                                     xavier_normal_draws_uniform, xavier_normal_no_receptive_field,
+                                     xavier_normal_float32_draws],
     "initialization.kaiming_uniform": [kaiming_uniform_ignores_mode, kaiming_uniform_pytorch_dense_convention,
-                                       kaiming_uniform_bound_is_std, kaiming_uniform_always_relu_gain],
+                                       kaiming_uniform_bound_is_std, kaiming_uniform_always_relu_gain,
+                                       kaiming_uniform_slope_for_every_nonlinearity],
     "initialization.kaiming_normal": [kaiming_normal_ignores_mode, kaiming_normal_pytorch_dense_convention,
                                       kaiming_normal_variance_as_std, kaiming_normal_draws_uniform,
                                       kaiming_normal_ignores_slope],
 }
+
+# The float32 shortcut of the functions whose inputs hold no float64 array (the generic one in
+# grading.mutants would change nothing there); tests/grading/test_determinism.py uses it.
+FLOAT32_SHORTCUTS = {"initialization.calculate_gain": gain_float32}

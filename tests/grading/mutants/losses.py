@@ -1,6 +1,8 @@
 """Wrong losses: the mistakes of the losses exercise."""
 import numpy as np
 
+from grading.mutants import computed_in_float32, float64_output
+
 
 def _float(x):
     x = np.asarray(x)
@@ -128,6 +130,20 @@ def cross_entropy_mean_over_classes(scores, y):
     return float(np.mean(-onehot * logp)), g
 
 
+def cross_entropy_shifts_scores_in_place(scores, y):
+    """``scores -= scores.max(axis=1, keepdims=True)``: stable, but it rewrites the caller's scores."""
+    scores -= np.max(scores, axis=1, keepdims=True)
+    return _cross_entropy_of_shifted(scores, y)
+
+
+def _cross_entropy_of_shifted(s, y):
+    n = s.shape[0]
+    logp = s - np.log(np.sum(np.exp(s), axis=1, keepdims=True))
+    dpred = np.exp(logp)
+    dpred[np.arange(n), y] -= 1
+    return float(-np.mean(logp[np.arange(n), y])), dpred / n
+
+
 def cross_entropy_log_of_clipped_softmax(scores, y):
     """``-log(max(softmax, 1e-15))``: a confidently wrong sample costs at most ~34.5."""
     s = _float(scores)
@@ -183,6 +199,12 @@ def hinge_ignores_margin(scores, y, margin=1.0):
 
 # -- smooth L1 -------------------------------------------------------------------
 
+def hinge_grad_zeros_float64(scores, y, margin=1.0):
+    """Builds the gradient in ``np.zeros(scores.shape)``: float64 even for float32 scores."""
+    loss, dpred = _hinge(scores, y, margin)
+    return loss, dpred.astype(np.float64)
+
+
 def _smooth_l1(pred, target, beta, kind="right", mean=True):
     p, t = _pair(pred, target)
     d = p - t
@@ -226,15 +248,25 @@ def smooth_l1_summed(pred, target, beta=1.0):
     return _smooth_l1(pred, target, beta, mean=False)
 
 
+def smooth_l1_zero_beta_means_default(pred, target, beta=1.0):
+    """``beta = beta or 1.0``: treats ``beta = 0`` (plain L1) as "not given"."""
+    return _smooth_l1(pred, target, beta or 1.0)
+
+
 MUTANTS = {
     "losses.mse_loss": [mse_grad_missing_one_over_p, mse_grad_missing_two, mse_mean_over_rows, mse_grad_wrong_sign],
     "losses.binary_cross_entropy_with_logits": [bce_log_of_sigmoid, bce_clipped_probabilities,
                                                 bce_grad_missing_one_over_p, bce_grad_wrong_sign],
     "losses.cross_entropy": [cross_entropy_no_max_shift, cross_entropy_grad_missing_one_over_n, cross_entropy_summed,
-                             cross_entropy_mean_over_classes, cross_entropy_log_of_clipped_softmax],
+                             cross_entropy_mean_over_classes, cross_entropy_log_of_clipped_softmax,
+                             cross_entropy_shifts_scores_in_place],
     "losses.multiclass_hinge_loss": [hinge_grad_counts_zero_violation, hinge_includes_correct_class,
                                      hinge_grad_missing_one_over_n, hinge_correct_class_minus_one,
-                                     hinge_ignores_margin],
+                                     hinge_ignores_margin, hinge_grad_zeros_float64],
     "losses.smooth_l1_loss": [smooth_l1_quadratic_without_beta, smooth_l1_huber, smooth_l1_grad_d,
-                              smooth_l1_summed],
+                              smooth_l1_summed, smooth_l1_zero_beta_means_default],
 }
+
+# The precision mistakes, for every loss: float64 results with float32 rounding, float32 in and float64 out.
+for _qualname in MUTANTS:
+    MUTANTS[_qualname] += [computed_in_float32(_qualname, __name__), float64_output(_qualname, __name__)]

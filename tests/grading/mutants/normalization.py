@@ -1,6 +1,7 @@
 """Wrong normalization layers: the mistakes of the normalization exercise."""
 import numpy as np
 
+from grading.mutants import computed_in_float32, float64_output
 from solutions import normalization as ref
 from solutions.normalization import BatchNormCache, GroupNormCache, LayerNormCache, RunningStats
 
@@ -8,7 +9,8 @@ from solutions.normalization import BatchNormCache, GroupNormCache, LayerNormCac
 # -- batch norm, forward -----------------------------------------------------------
 
 def _bn_forward(x, gamma, beta, running, training, momentum, eps, *, normalise_ddof=0, running_ddof=1,
-                swap_momentum=False, eval_uses_batch=False, in_place=False, eps_outside=False):
+                swap_momentum=False, eval_uses_batch=False, in_place=False, eps_outside=False,
+                running_as=None):
     x = np.asarray(x)
     if training or eval_uses_batch:
         mean = x.mean(axis=0)
@@ -23,6 +25,10 @@ def _bn_forward(x, gamma, beta, running, training, momentum, eps, *, normalise_d
             new_running = running
         else:
             new_running = RunningStats(new_mean.astype(running.mean.dtype), new_var.astype(running.var.dtype))
+            if running_as == "plain tuple":
+                new_running = tuple(new_running)
+            elif running_as == "dtype of x":
+                new_running = RunningStats(new_mean.astype(x.dtype), new_var.astype(x.dtype))
         if not training:
             new_running = running
     else:
@@ -65,11 +71,34 @@ def bn_eps_outside_sqrt(x, gamma, beta, running, training=True, momentum=0.1, ep
     return _bn_forward(x, gamma, beta, running, training, momentum, eps, eps_outside=True)
 
 
+def bn_running_as_plain_tuple(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
+    """Returns the new running statistics as a plain ``(mean, var)`` tuple: ``new_running.mean`` then fails."""
+    return _bn_forward(x, gamma, beta, running, training, momentum, eps, running_as="plain tuple")
+
+
+def bn_running_in_dtype_of_x(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
+    """Casts the new running statistics to the dtype of ``x``, not of ``running``."""
+    return _bn_forward(x, gamma, beta, running, training, momentum, eps, running_as="dtype of x")
+
+
+def bn_momentum_zero_means_default(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
+    """``momentum = momentum or 0.1``: a momentum of 0 (keep the running statistics) silently becomes 0.1."""
+    return _bn_forward(x, gamma, beta, running, training, momentum or 0.1, eps)
+
+
 # -- batch norm, backward ----------------------------------------------------------
 
 def bn_backward_stats_constant(dout, cache):
     """Treats the batch mean and variance as constants: ``dx = gamma * dout / std`` also in training."""
     return cache.gamma * cache.inv_std * dout, np.sum(dout * cache.xhat, axis=0), dout.sum(axis=0)
+
+
+def bn_backward_scales_cache(dout, cache):
+    """Multiplies the cached ``xhat`` by ``dout`` in place to get ``dgamma``: the cache belongs to the caller."""
+    dx, _, dbeta = ref.batchnorm_backward_alt(dout, cache)
+    xhat = cache.xhat
+    xhat *= dout
+    return dx, xhat.sum(axis=0), dbeta
 
 
 def bn_backward_forgets_variance_path(dout, cache):
@@ -194,6 +223,16 @@ def gn_unbiased_variance(x, gamma, beta, G, eps=1e-5):
     return gamma.reshape(shape) * xhat + beta.reshape(shape), GroupNormCache(xhat, inv_std, gamma, G)
 
 
+def gn_four_d_only(x, gamma, beta, G, eps=1e-5):
+    """Reshapes to ``(N, G, C // G, H, W)``: right for 4-D input, fails for (N, C) or (N, C, L)."""
+    n, c, h, w = x.shape
+    grouped = x.reshape(n, G, c // G, h, w)
+    mean = grouped.mean(axis=(2, 3, 4), keepdims=True)
+    inv_std = 1 / np.sqrt(grouped.var(axis=(2, 3, 4), keepdims=True) + eps)
+    xhat = ((grouped - mean) * inv_std).reshape(x.shape)
+    return gamma.reshape(1, c, 1, 1) * xhat + beta.reshape(1, c, 1, 1), GroupNormCache(xhat, inv_std, gamma, G)
+
+
 def gn_instance_norm(x, gamma, beta, G, eps=1e-5):
     """Normalises each channel on its own (instance norm), ignoring the groups."""
     out, cache = ref.groupnorm_forward(x, gamma, beta, x.shape[1], eps)
@@ -234,17 +273,23 @@ def gn_backward_mean_terms_over_whole_sample(dout, cache):
 
 MUTANTS = {
     "normalization.batchnorm_forward": [bn_running_var_biased, bn_normalises_with_unbiased_var, bn_momentum_swapped,
-                                        bn_eval_uses_batch_stats, bn_updates_running_in_place, bn_eps_outside_sqrt],
+                                        bn_eval_uses_batch_stats, bn_updates_running_in_place, bn_eps_outside_sqrt,
+                                        bn_running_as_plain_tuple, bn_running_in_dtype_of_x,
+                                        bn_momentum_zero_means_default],
     "normalization.batchnorm_backward": [bn_backward_stats_constant, bn_backward_forgets_variance_path,
                                          bn_backward_ignores_eval_mode, bn_backward_variance_over_n_minus_1,
-                                         bn_backward_dgamma_from_centred],
+                                         bn_backward_dgamma_from_centred, bn_backward_scales_cache],
     "normalization.batchnorm_backward_alt": [bn_backward_stats_constant, bn_backward_forgets_gamma,
                                              bn_backward_ignores_eval_mode, bn_backward_mean_sum_sign],
     "normalization.layernorm_forward": [ln_over_batch_axis, ln_unbiased_variance, ln_inv_std_without_keepdims,
                                         ln_axis_one_hard_coded],
     "normalization.layernorm_backward": [ln_backward_batchnorm_axes, ln_backward_params_summed_over_axis0,
                                          ln_backward_forgets_gamma],
-    "normalization.groupnorm_forward": [gn_interleaved_groups, gn_unbiased_variance, gn_instance_norm],
+    "normalization.groupnorm_forward": [gn_interleaved_groups, gn_unbiased_variance, gn_instance_norm, gn_four_d_only],
     "normalization.groupnorm_backward": [gn_backward_no_mean_terms, gn_backward_params_not_summed_over_batch,
                                          gn_backward_mean_terms_over_whole_sample],
 }
+
+# The precision mistakes, for every function: float64 results with float32 rounding, float32 in and float64 out.
+for _qualname in MUTANTS:
+    MUTANTS[_qualname] += [computed_in_float32(_qualname, __name__), float64_output(_qualname, __name__)]

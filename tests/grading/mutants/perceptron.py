@@ -1,6 +1,7 @@
 """Wrong perceptrons: the mistakes of the perceptron exercise."""
 import numpy as np
 
+from grading.mutants import computed_in_float32, float64_output
 from solutions import perceptron as ref
 from solutions.perceptron import PerceptronResult
 
@@ -28,7 +29,28 @@ def step_is_sign(x):
     return np.sign(np.asarray(x, dtype=_float_dtype(x)))
 
 
+def step_boolean(x):
+    """``x > 0``: the right 0/1 decisions, but as ``True``/``False`` instead of the numbers 0.0 and 1.0."""
+    return np.asarray(x) > 0
+
+
+def step_integer(x):
+    """``(x > 0).astype(int)``: integers 0/1 instead of floating 0.0/1.0."""
+    return (np.asarray(x) > 0).astype(int)
+
+
 # -- perceptron_forward ----------------------------------------------------------
+
+def forward_boolean(x, w, b):
+    """Returns the comparison ``x @ w + b > 0`` itself: booleans, not 0.0/1.0."""
+    return np.asarray(x) @ np.asarray(w) + b > 0
+
+
+def forward_fires_at_zero(x, w, b):
+    """``x @ w + b >= 0``: fires at a weighted input of exactly 0, where H(0) = 0."""
+    z = np.asarray(x) @ np.asarray(w) + b
+    return (z >= 0).astype(z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64)
+
 
 def forward_bias_after_step(x, w, b):
     """Adds the bias after the step: ``step(x @ w) + b``."""
@@ -81,6 +103,18 @@ def nand_gate_is_nor(x):
     return _unit(x, (-1.0, -1.0), 0.5)
 
 
+def and_gate_boolean(x):
+    """The right AND, returned as booleans (``(x[:, 0] + x[:, 1] - 1.5) > 0``)."""
+    x = np.asarray(x, dtype=np.float64)
+    return x[:, 0] + x[:, 1] - 1.5 > 0
+
+
+def xor_integer(x):
+    """The right XOR, as integers 0/1 (``np.logical_xor(...).astype(int)``)."""
+    x = np.asarray(x)
+    return np.logical_xor(x[:, 0] > 0.5, x[:, 1] > 0.5).astype(int)
+
+
 def xor_and_of_or_and(x):
     """Hidden layer (OR, AND) instead of (OR, NAND), then AND: computes AND."""
     return ref.and_gate(np.column_stack([ref.or_gate(x), ref.and_gate(x)]))
@@ -99,9 +133,9 @@ def xor_nand_output(x):
 # -- perceptron_train ------------------------------------------------------------
 
 def _train(x, y, lr, max_epochs, *, batch=False, fire_at_zero=False, no_bias=False,
-           stop_rule="no_mistake", count="mistakes"):
+           stop_rule="no_mistake", count="mistakes", dtype=None, errors_as=np.array, converged_as=bool):
     x = np.asarray(x)
-    dtype = _float_dtype(x)
+    dtype = dtype or _float_dtype(x)
     x = x.astype(dtype)
     y = np.asarray(y, dtype=np.float64)
     w = np.zeros(x.shape[1], dtype=dtype)
@@ -132,7 +166,7 @@ def _train(x, y, lr, max_epochs, *, batch=False, fire_at_zero=False, no_bias=Fal
         if stop_rule == "end_of_epoch_check" and np.array_equal(x @ w + b > 0, y == 1):
             converged = True
             break
-    return PerceptronResult(w=w, b=float(b), errors=np.array(errors), converged=converged)
+    return PerceptronResult(w=w, b=float(b), errors=errors_as(errors), converged=converged_as(converged))
 
 
 def train_batch_perceptron(x, y, lr=1.0, max_epochs=100, rng=None):
@@ -165,14 +199,44 @@ def train_cumulative_errors(x, y, lr=1.0, max_epochs=100, rng=None):
     return _train(x, y, lr, max_epochs, count="cumulative")
 
 
+def train_float64_weights(x, y, lr=1.0, max_epochs=100, rng=None):
+    """``w = np.zeros(D)``: float64 weights whatever the input, so float32 in gives float64 out."""
+    return _train(x, y, lr, max_epochs, dtype=np.float64)
+
+
+def train_errors_as_float_array(x, y, lr=1.0, max_epochs=100, rng=None):
+    """Counts the mistakes in a float array (``np.zeros(max_epochs)``): ``errors`` should be integers."""
+    return _train(x, y, lr, max_epochs, errors_as=lambda e: np.array(e, dtype=np.float64))
+
+
+def train_errors_as_list(x, y, lr=1.0, max_epochs=100, rng=None):
+    """Returns ``errors`` as the Python list it was built in, not the documented integer array."""
+    return _train(x, y, lr, max_epochs, errors_as=list)
+
+
+def train_converged_as_int(x, y, lr=1.0, max_epochs=100, rng=None):
+    """Reports convergence as the number 1 or 0 instead of the bool the result promises."""
+    return _train(x, y, lr, max_epochs, converged_as=int)
+
+
 MUTANTS = {
-    "perceptron.step": [step_ge, step_half_at_zero, step_is_sign],
-    "perceptron.perceptron_forward": [forward_bias_after_step, forward_bias_subtracted, forward_no_bias],
-    "perceptron.and_gate": [and_gate_or_bias, and_gate_threshold_on_the_boundary],
+    "perceptron.step": [step_ge, step_half_at_zero, step_is_sign, step_boolean, step_integer],
+    "perceptron.perceptron_forward": [forward_bias_after_step, forward_bias_subtracted, forward_no_bias,
+                                      forward_boolean, forward_fires_at_zero],
+    "perceptron.and_gate": [and_gate_or_bias, and_gate_threshold_on_the_boundary, and_gate_boolean],
     "perceptron.or_gate": [or_gate_and_bias, or_gate_threshold_on_the_boundary],
     "perceptron.nand_gate": [nand_gate_unflipped_weights, nand_gate_is_nor],
-    "perceptron.xor_gate": [xor_and_of_or_and, xor_or_of_nand_and, xor_nand_output],
+    "perceptron.xor_gate": [xor_and_of_or_and, xor_or_of_nand_and, xor_nand_output, xor_integer],
     "perceptron.perceptron_train": [train_batch_perceptron, train_fires_at_zero, train_bias_never_updated,
                                     train_stops_when_end_weights_fit, train_never_stops_early,
-                                    train_cumulative_errors],
+                                    train_cumulative_errors, train_float64_weights, train_errors_as_float_array,
+                                    train_errors_as_list, train_converged_as_int],
 }
+
+# The precision mistakes. A float32 shortcut changes the 0/1 outputs of perceptron_forward
+# and the gates on no hidden input (accepted by design), and the gates' precision is free.
+MUTANTS["perceptron.step"] += [computed_in_float32("perceptron.step", __name__),
+                               float64_output("perceptron.step", __name__)]
+MUTANTS["perceptron.perceptron_forward"] += [float64_output("perceptron.perceptron_forward", __name__)]
+MUTANTS["perceptron.perceptron_train"] += [computed_in_float32("perceptron.perceptron_train", __name__),
+                                           float64_output("perceptron.perceptron_train", __name__)]

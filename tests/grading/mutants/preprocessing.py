@@ -1,6 +1,7 @@
 """Wrong preprocessing: the mistakes of the preprocessing exercise."""
 import numpy as np
 
+from grading.mutants import computed_in_float32, float64_output
 from solutions import preprocessing as ref
 from solutions.preprocessing import CenterParams, MinMaxParams, PCAParams, StandardizeParams, WhitenParams
 
@@ -40,6 +41,12 @@ def center_refits(x, params):
     return x - x.mean(axis=0)
 
 
+def center_in_place(x, params):
+    """``x -= params.mean``: right values, written into the caller's array."""
+    x -= params.mean
+    return x
+
+
 def center_adds_mean(x, params):
     """Adds the mean instead of subtracting it."""
     x = _float(x)
@@ -62,6 +69,10 @@ def _fit_std(x, *, ddof=0, one_pass=False, constant="rule"):
         scale = np.where(std == 0, 1.0, std)
     elif constant == "threshold_1e-5":
         scale = np.where(std < 1e-5, 1.0, std)
+    elif constant == "isclose":
+        scale = np.where(np.isclose(std, 0), 1.0, std)
+    elif constant == "relative":
+        scale = np.where(std <= 1e-8 * np.abs(mean), 1.0, std)
     elif constant == "none":
         scale = std
     else:
@@ -95,6 +106,22 @@ def fit_standardize_no_constant_handling(x):
     return _fit_std(x, constant="none")
 
 
+def fit_standardize_isclose_zero(x):
+    """``np.isclose(std, 0)`` as the constant test: any std below its default ``atol=1e-8`` counts as constant."""
+    return _fit_std(x, constant="isclose")
+
+
+def fit_standardize_relative_threshold(x):
+    """Constant when ``std <= 1e-8 * |mean|``: a real spread of 1e-3 around 1e6 is called constant."""
+    return _fit_std(x, constant="relative")
+
+
+def standardize_patches_scale(x, params):
+    """Repairs zero scales in the fitted parameters (``params.scale[params.scale == 0] = 1``): they are the caller's."""
+    params.scale[params.scale == 0] = 1
+    return ref.standardize(x, params)
+
+
 def standardize_divides_by_variance(x, params):
     """Divides by ``scale**2``, the variance."""
     x = _float(x)
@@ -115,13 +142,17 @@ def standardize_refits_mean(x, params):
 
 # -- min-max ---------------------------------------------------------------------
 
-def _fit_mm(x, feature_range, *, constant=True, offset_sign=-1, ignore_range=False):
+def _fit_mm(x, feature_range, *, constant="rule", offset_sign=-1, ignore_range=False):
     x = _float(x)
     lo, hi = (0.0, 1.0) if ignore_range else (float(v) for v in feature_range)
     data_min, data_max = x.min(axis=0), x.max(axis=0)
     data_range = data_max - data_min
-    if constant:
-        data_range = np.where(data_range < 10 * np.finfo(x.dtype).eps, 1, data_range)
+    threshold = {"rule": 10 * np.finfo(x.dtype).eps, "float64_eps": 10 * np.finfo(np.float64).eps,
+                 "absolute": 1e-8, "exact_zero": 0.0, "none": None}[constant]
+    if constant == "exact_zero":
+        data_range = np.where(data_range == 0, 1, data_range)
+    elif threshold is not None:
+        data_range = np.where(data_range < threshold, 1, data_range)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = ((hi - lo) / data_range).astype(x.dtype)
     min_ = (lo + offset_sign * data_min * scale).astype(x.dtype)
@@ -130,7 +161,22 @@ def _fit_mm(x, feature_range, *, constant=True, offset_sign=-1, ignore_range=Fal
 
 def fit_minmax_no_constant_handling(x, feature_range=(0.0, 1.0)):
     """Divides by a zero range for constant features (scale inf)."""
-    return _fit_mm(x, feature_range, constant=False)
+    return _fit_mm(x, feature_range, constant="none")
+
+
+def fit_minmax_constant_only_if_zero(x, feature_range=(0.0, 1.0)):
+    """Treats a feature as constant only when its range is exactly 0 (a range of 1e-15 gives a scale of 1e15)."""
+    return _fit_mm(x, feature_range, constant="exact_zero")
+
+
+def fit_minmax_absolute_threshold(x, feature_range=(0.0, 1.0)):
+    """Calls every range below 1e-8 constant, including a real range of 1e-13."""
+    return _fit_mm(x, feature_range, constant="absolute")
+
+
+def fit_minmax_float64_eps_for_float32(x, feature_range=(0.0, 1.0)):
+    """Uses float64's ``eps`` whatever the data: a float32 range of 5e-7 (below 10 float32 eps) is not constant."""
+    return _fit_mm(x, feature_range, constant="float64_eps")
 
 
 def fit_minmax_offset_sign(x, feature_range=(0.0, 1.0)):
@@ -159,7 +205,8 @@ def minmax_scale_from_min_and_max(x, params):
 
 # -- PCA -------------------------------------------------------------------------
 
-def _fit_pca(x, n_components, *, flip=True, ddof=1, order="svd", ratio_of_kept=False, center=True):
+def _fit_pca(x, n_components, *, flip=True, ddof=1, order="svd", ratio_of_kept=False, center=True,
+             zero_total="ratio 0"):
     x = _float(x)
     n, d = x.shape
     k = min(n, d) if n_components is None else n_components
@@ -174,7 +221,9 @@ def _fit_pca(x, n_components, *, flip=True, ddof=1, order="svd", ratio_of_kept=F
         var = s ** 2 / (n - ddof)
     if flip:
         vt = _sign_rule(vt)
-    ratio = var / (var[:k].sum() if ratio_of_kept else var.sum())
+    total = var[:k].sum() if ratio_of_kept else var.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = var / total if total > 0 or zero_total == "divide" else np.zeros_like(var)
     dt = x.dtype
     return PCAParams(mean=mean.astype(dt), components=vt[:k].astype(dt), explained_variance=var[:k].astype(dt),
                      explained_variance_ratio=ratio[:k].astype(dt))
@@ -203,6 +252,11 @@ def fit_pca_ratio_of_kept_components(x, n_components=None):
 def fit_pca_uncentred(x, n_components=None):
     """SVD of the raw data, without subtracting the mean first."""
     return _fit_pca(x, n_components, center=False)
+
+
+def fit_pca_ratio_nan_for_constant_data(x, n_components=None):
+    """Divides by the total variance even when it is 0: constant data gives a ratio of NaN, not 0."""
+    return _fit_pca(x, n_components, zero_total="divide")
 
 
 def pca_transform_uncentred(x, params):
@@ -292,18 +346,26 @@ def whiten_transposed_matrix(x, params):
 
 MUTANTS = {
     "preprocessing.fit_center": [fit_center_over_samples, fit_center_median, fit_center_grand_mean],
-    "preprocessing.center": [center_refits, center_adds_mean],
+    "preprocessing.center": [center_refits, center_adds_mean, center_in_place],
     "preprocessing.fit_standardize": [fit_standardize_ddof1, fit_standardize_constant_only_if_zero,
                                       fit_standardize_threshold_too_big, fit_standardize_one_pass_variance,
-                                      fit_standardize_no_constant_handling],
+                                      fit_standardize_no_constant_handling, fit_standardize_isclose_zero,
+                                      fit_standardize_relative_threshold],
     "preprocessing.standardize": [standardize_divides_by_variance, standardize_scales_before_centring,
-                                  standardize_refits_mean],
-    "preprocessing.fit_minmax": [fit_minmax_no_constant_handling, fit_minmax_offset_sign, fit_minmax_ignores_range],
+                                  standardize_refits_mean, standardize_patches_scale],
+    "preprocessing.fit_minmax": [fit_minmax_no_constant_handling, fit_minmax_offset_sign, fit_minmax_ignores_range,
+                                 fit_minmax_constant_only_if_zero, fit_minmax_absolute_threshold,
+                                 fit_minmax_float64_eps_for_float32],
     "preprocessing.minmax_scale": [minmax_scale_clips, minmax_scale_from_min_and_max],
     "preprocessing.fit_pca": [fit_pca_no_sign_rule, fit_pca_variance_over_n, fit_pca_eigh_unsorted,
-                              fit_pca_ratio_of_kept_components, fit_pca_uncentred],
+                              fit_pca_ratio_of_kept_components, fit_pca_uncentred,
+                              fit_pca_ratio_nan_for_constant_data],
     "preprocessing.pca_transform": [pca_transform_uncentred, pca_transform_whitened, pca_transform_reconstructs],
     "preprocessing.fit_whiten": [fit_whiten_eps_outside_sqrt, fit_whiten_divides_by_variance,
                                  fit_whiten_zca_without_rotating_back, fit_whiten_ignores_eps],
     "preprocessing.whiten": [whiten_uncentred, whiten_always_pca, whiten_transposed_matrix],
 }
+
+# The precision mistakes, for every function: float64 results with float32 rounding, float32 in and float64 out.
+for _qualname in MUTANTS:
+    MUTANTS[_qualname] += [computed_in_float32(_qualname, __name__), float64_output(_qualname, __name__)]

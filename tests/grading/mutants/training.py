@@ -1,6 +1,8 @@
 """Wrong training steps: the mistakes of the training exercise."""
 import numpy as np
 
+from grading.mutants import computed_in_float32, float64_output
+
 
 # -- sgd_step --------------------------------------------------------------------
 
@@ -9,6 +11,18 @@ def sgd_step_in_place(params, grads, lr):
     for k in params:
         params[k] -= lr * grads[k]
     return params
+
+
+def sgd_step_rewrites_dict(params, grads, lr):
+    """``params[k] = params[k] - lr * grads[k]``: new arrays, but written into the caller's dict, which is returned."""
+    for k in params:
+        params[k] = params[k] - lr * grads[k]
+    return params
+
+
+def sgd_step_pairs_by_position(params, grads, lr):
+    """Pairs the two dicts by position (``zip(params.items(), grads.values())``), not by key."""
+    return {k: p - lr * g for (k, p), g in zip(params.items(), grads.values())}
 
 
 def sgd_step_ascent(params, grads, lr):
@@ -24,7 +38,8 @@ def sgd_step_weights_only(params, grads, lr):
 # -- mlp_loss --------------------------------------------------------------------
 
 def _forward_backward(params, x, y, activation, reg, *, shift=True, reg_biases=False, reg_grad=True,
-                      half=True, mean=True, last_activated=False, probs_out=False, sigmoid_grad_of_a=False):
+                      half=True, mean=True, last_activated=False, probs_out=False, sigmoid_grad_of_a=False,
+                      relu_ge=False):
     L = sum(1 for k in params if k.startswith("W"))
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
@@ -64,7 +79,7 @@ def _forward_backward(params, x, y, activation, reg, *, shift=True, reg_biases=F
         if l < L or last_activated:
             a, h = pres[l - 1], hs[l]
             if activation == "relu":
-                d = d * (a > 0)
+                d = d * ((a >= 0) if relu_ge else (a > 0))
             elif activation == "tanh":
                 d = d * (1 - h * h)
             else:
@@ -74,6 +89,18 @@ def _forward_backward(params, x, y, activation, reg, *, shift=True, reg_biases=F
         grads[f"b{l}"] = d.sum(axis=0) + ((1.0 if half else 2.0) * reg * params[f"b{l}"] if reg_biases else 0)
         d = d @ w.T
     return float(loss), {k: grads[k] for k in params}
+
+
+def mlp_loss_relu_derivative_one_at_zero(params, x, y=None, activation="relu", reg=0.0):
+    """ReLU's derivative from ``a >= 0``: 1 at an exact 0, where the docstring takes 0."""
+    return _forward_backward(params, x, y, activation, reg, relu_ge=True)
+
+
+def mlp_loss_keeps_activations_in_params(params, x, y=None, activation="relu", reg=0.0):
+    """Stores the hidden activations in the ``params`` dict it was given (a cache habit): the caller's dict grows."""
+    result = _forward_backward(params, x, y, activation, reg)
+    params["h0"] = np.asarray(x)
+    return result
 
 
 def mlp_loss_no_max_shift(params, x, y=None, activation="relu", reg=0.0):
@@ -161,13 +188,34 @@ def log_uniform_without_logs(rng, low, high, size=None):
     return float(v) if size is None else v
 
 
+def log_uniform_float32(rng, low, high, size=None):
+    """Draws and exponentiates in float32 (``rng.random(size, dtype=np.float32)``): float32, not float64."""
+    u = rng.random(size, dtype=np.float32)
+    v = np.float32(10.0) ** (np.float32(np.log10(low)) + u * np.float32(np.log10(high / low)))
+    return float(v) if size is None else v
+
+
+def log_uniform_size_none_as_array(rng, low, high, size=None):
+    """Always returns an array: ``size=None`` gives a 0-d array instead of the promised single float."""
+    return np.array(10.0 ** rng.uniform(np.log10(low), np.log10(high), size))
+
+
 MUTANTS = {
-    "training.sgd_step": [sgd_step_in_place, sgd_step_ascent, sgd_step_weights_only],
+    "training.sgd_step": [sgd_step_in_place, sgd_step_ascent, sgd_step_weights_only, sgd_step_rewrites_dict,
+                          sgd_step_pairs_by_position],
     "training.mlp_loss": [mlp_loss_no_max_shift, mlp_loss_regularizes_biases, mlp_loss_reg_missing_in_gradient,
                           mlp_loss_reg_without_half, mlp_loss_summed_over_samples,
                           mlp_loss_activation_after_last_layer, mlp_loss_sigmoid_derivative_of_preactivation,
-                          mlp_loss_predicts_probabilities],
+                          mlp_loss_predicts_probabilities, mlp_loss_relu_derivative_one_at_zero,
+                          mlp_loss_keeps_activations_in_params],
     "training.update_ratio": [update_ratio_new_norm, update_ratio_difference_of_norms, update_ratio_squared_norms,
                               update_ratio_eps_denominator],
-    "training.sample_log_uniform": [log_uniform_linear, log_uniform_natural_log_mixed, log_uniform_without_logs],
+    "training.sample_log_uniform": [log_uniform_linear, log_uniform_natural_log_mixed, log_uniform_without_logs,
+                                    log_uniform_float32, log_uniform_size_none_as_array],
 }
+
+# The precision mistakes. update_ratio returns numbers whatever the dtype (float32 in, float64 out is fine);
+# sample_log_uniform takes no array.
+for _qualname in ("training.sgd_step", "training.mlp_loss"):
+    MUTANTS[_qualname] += [computed_in_float32(_qualname, __name__), float64_output(_qualname, __name__)]
+MUTANTS["training.update_ratio"] += [computed_in_float32("training.update_ratio", __name__)]

@@ -1,0 +1,75 @@
+"""One implementation, one verdict: grading does not depend on which student's random inputs it meets.
+
+Every student gets other hidden inputs (the seed comes from the secret, the
+student and the function), so a tolerance that sits inside the spread of an
+implementation's errors would pass it for some students and fail it for
+others. Two kinds of implementations are graded here with the inputs of
+``STUDENTS`` students each:
+
+* the **float32 shortcut** of every graded function: a float64 result
+  computed in float32 (``grading.mutants.computed_in_float32``, or the
+  function's own entry in a ``FLOAT32_SHORTCUTS`` dict of
+  ``grading.mutants.<slug>`` / ``grading.alternatives.<slug>`` when its
+  inputs hold no float64 array). Its verdict must be the same for every
+  student and must be the one the spec documents in ``float32_shortcut``
+  ("caught" or "accepted"), which the instructor guide's table prints;
+* every **correct alternative**: full marks for every student.
+
+The default suites (``test_mutants.py``, ``test_alternatives.py``) use a few
+seeds to stay fast; this one is the many-students check.
+"""
+import pytest
+
+from autograder.grading import case_seed, evaluate, run_cases
+from autograder.specs import CHAPTERS, get_spec
+from grading import alternatives, mutants
+from grading.graded import all_graded_functions
+
+STUDENTS = 40
+
+
+def _seeds(qualname):
+    return [case_seed(qualname, student=f"student-{i:02d}", secret="determinism-check") for i in range(STUDENTS)]
+
+
+def _float32_shortcut(qualname):
+    slug = qualname.partition(".")[0]
+    for module in (mutants.load(slug), alternatives.load(slug)):
+        specific = getattr(module, "FLOAT32_SHORTCUTS", {}).get(qualname)
+        if specific is not None:
+            return specific
+    return mutants.computed_in_float32(qualname, __name__)
+
+
+@pytest.mark.parametrize("qualname", all_graded_functions())
+def test_float32_shortcut_gets_the_documented_verdict_for_every_student(qualname):
+    spec = get_spec(qualname)
+    assert spec.float32_shortcut in ("caught", "accepted"), f"{qualname}: float32_shortcut={spec.float32_shortcut!r}"
+    shortcut = _float32_shortcut(qualname)
+    if shortcut in alternatives.registry(qualname.partition(".")[0]).get(qualname, []):
+        assert spec.float32_shortcut == "accepted", f"{qualname}: a correct alternative is the float32 shortcut"
+        return  # graded with every student's inputs by test_alternative_gets_full_marks_for_every_student
+    caught = {seed: bool(evaluate(*run_cases(qualname, shortcut, seed))) for seed in _seeds(qualname)}
+    wrong = [seed for seed, was in caught.items() if was != (spec.float32_shortcut == "caught")]
+    assert not wrong, (f"{qualname}: the spec says the float32 shortcut is {spec.float32_shortcut}, but it is "
+                       f"{'accepted' if spec.float32_shortcut == 'caught' else 'caught'} for "
+                       f"{len(wrong)} of {STUDENTS} students")
+
+
+def _alternatives():
+    for slug in CHAPTERS:
+        bugs = getattr(alternatives.load(slug), "SPEC_BUGS", {})
+        for qualname, fns in alternatives.registry(slug).items():
+            for fn in fns:
+                if fn not in bugs:
+                    yield pytest.param(qualname, fn, id=f"{qualname}-{fn.__name__}")
+
+
+@pytest.mark.parametrize("qualname, alternative", list(_alternatives()))
+def test_alternative_gets_full_marks_for_every_student(qualname, alternative):
+    failed = {}
+    for seed in _seeds(qualname):
+        failures = evaluate(*run_cases(qualname, alternative, seed))
+        if failures:
+            failed[seed] = failures[:2]
+    assert not failed, f"{alternative.__name__} fails for {len(failed)} of {STUDENTS} students: {failed}"
