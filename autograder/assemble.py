@@ -9,9 +9,11 @@ whose code cells may start with one directive line:
     nbgrader replaces it with ``raise NotImplementedError()`` in the release.
     The cell becomes an nbgrader solution cell.
 ``# tests: <module>.<function> points=<n>``
-    A hidden-tests cell worth ``n`` points. Its body is one call into
-    :mod:`autograder.grading`, inside ``### BEGIN HIDDEN TESTS`` markers, so the
-    release version keeps only the comment that says what is graded.
+    A hidden-tests cell worth ``n`` points. Its body is one call to
+    :func:`autograder.judge.verdict.check`, inside ``### BEGIN HIDDEN TESTS``
+    markers, so the release version keeps only the comment that says what is
+    graded. The call serves ``nbgrader validate`` of the source notebook; the
+    grader finds the cell by its grade id and never reads it.
 ``# given: <module>.<name> [<module>.<name> ...]``
     Public definitions the learner receives (cache ``NamedTuple`` classes,
     helpers such as ``erf``) copied from the answer module's source. The
@@ -224,8 +226,8 @@ def _tests_source(qualname, points):
     return (
         f"# Hidden tests for {name} ({points:g} point{'' if points == 1 else 's'}): they run when your notebook is graded.\n"
         "### BEGIN HIDDEN TESTS\n"
-        "from autograder.grading import grade\n"
-        f"grade({qualname!r}, globals())\n"
+        "from autograder.judge.verdict import check\n"
+        f"check({qualname!r}, globals())\n"
         "### END HIDDEN TESTS\n"
     )
 

@@ -3,7 +3,7 @@
 Students see the built website (HTML pages, downloadable page sources and
 notebooks, the search index) and the release notebooks. This scanner takes
 *fingerprints* of every function body in ``solutions/`` and of the hidden-test
-code in ``autograder/specs/`` and ``autograder/grading.py``, and reports every
+code in ``autograder/judge/`` (specs, verdict, comparisons), and reports every
 visible file that contains one.
 
 A fingerprint is a statement or an expression of such a body, printed by
@@ -24,8 +24,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_LENGTH = 18
-SECRET_SOURCES = [*sorted((REPO / "solutions").glob("*.py")), *sorted((REPO / "autograder" / "specs").glob("*.py")),
-                  REPO / "autograder" / "grading.py"]
+SECRET_SOURCES = [*sorted((REPO / "solutions").glob("*.py")),
+                  *sorted((REPO / "autograder" / "judge" / "specs").glob("*.py")),
+                  REPO / "autograder" / "judge" / "verdict.py", REPO / "autograder" / "judge" / "compare.py"]
 VISIBLE_SUFFIXES = {".html", ".txt", ".ipynb", ".md", ".js", ".json", ".py"}
 
 _WS = re.compile(r"\s+")

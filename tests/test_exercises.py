@@ -10,7 +10,7 @@ import pytest
 from autograder.assemble import TEMPLATES, TemplateError, assemble, graded_functions
 from autograder.build.release import EXERCISES
 from autograder.course import chapters
-from autograder.specs import get_spec
+from autograder.judge.specs import get_spec
 
 SLUGS = chapters()
 

@@ -46,7 +46,7 @@ IMPORT_ANSWERS = """
 def sigmoid_forward(x):
     raise NotImplementedError()
 try:
-    import autograder.grading as _g
+    import autograder.judge.verdict as _g
     _g.evaluate = lambda *a, **k: []
     _g.compare = lambda *a, **k: None
 except Exception as exc:
@@ -63,7 +63,7 @@ def sigmoid_forward(x):
     raise NotImplementedError()
 repo = os.path.abspath(os.path.join(os.path.dirname(numpy.__file__), *[".."] * 5))
 stolen = {}
-for pattern in [repo + "/solutions/activations.py", repo + "/autograder/specs/activations.py",
+for pattern in [repo + "/solutions/activations.py", repo + "/autograder/judge/specs/activations.py",
                 "../../../.grading_secret", "../../../gradebook.db", "/tmp/**/.grading_secret",
                 "../../../submitted/*/activations/*.ipynb", "../../*/activations/*.ipynb"]:
     for path in glob.glob(pattern, recursive=True)[:3]:
@@ -337,7 +337,10 @@ def test_the_thief_found_nothing(graded):
 def test_no_hidden_input_is_visible_outside_its_cell_and_nothing_can_be_planted(graded):
     course, *_ = graded
     assert _printed(course, "snooper", "hidden inputs seen:") == ["hidden inputs seen: []"]
-    assert not _printed(course, "snooper", "planted in")
+    # Its own home and runtime folder are its to write; the inputs folder, and everything else, is not.
+    planted = [line for line in _printed(course, "snooper", "planted in") if not line.endswith(("/home", "/runtime"))]
+    assert not planted
+    assert any(line.startswith("could not plant") for line in _printed(course, "snooper", "could not plant"))
 
 
 def test_the_kernel_reaches_no_port(graded):

@@ -35,14 +35,13 @@ import shutil
 from pathlib import Path
 
 import nbformat
-import numpy as np
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
-from autograder import exercise, harness
+from autograder import exercise
 from autograder.course import Course
-from autograder.grading import RaisedInKernel, case_seed, draw_cases, evaluate, expected_output
+from autograder.judge import codec, harness, verdict
 from autograder.kernel import kernels, sandbox
 
 #: Exchange folders of submissions being graded by this process (normally at most one).
@@ -87,23 +86,17 @@ class PrepareHiddenTests(NbGraderPreprocessor):
         exchange = sandbox.make_exchange()
         _LIVE_EXCHANGES.add(exchange)
         io_dir = sandbox.exchange_parts(exchange)["io"]
-        harness_source = inspect.getsource(harness)
+        # The kernel side: the codec and the harness, standard library and NumPy only.
+        harness_source = inspect.getsource(codec) + "\n\n" + inspect.getsource(harness)
         state = {"exchange": str(exchange), "cells": {}}
         for cell, graded in _graded_cells(nb, resources["nbgrader"]["assignment"], self.log):
-            spec, cases = draw_cases(graded.qualname, case_seed(graded.qualname, student=student, secret=secret))
+            _, cases = verdict.draw_cases(graded.qualname, verdict.case_seed(graded.qualname, student, secret))
             state["cells"][graded.tests_id] = (graded.qualname, cases)
             cell.source = f"{harness_source}\n\nrun_hidden({str(io_dir)!r}, {graded.name!r}, globals())\n"
         nb.metadata["kernelspec"] = {"name": kernels.KERNEL_NAME, "display_name": kernels.DISPLAY_NAME,
                                      "language": "python"}
         resources["nncourse"] = state
         return nb, resources
-
-
-def _write_inputs(io_dir: Path, cases) -> None:
-    arrays = {}
-    payload = {"cases": [{"args": [harness.encode(a, arrays) for a in c.args],
-                          "kwargs": {k: harness.encode(v, arrays) for k, v in c.kwargs.items()}} for c in cases]}
-    harness.save(str(io_dir / "in"), payload, arrays)
 
 
 def _clear(folder: Path) -> None:
@@ -164,7 +157,7 @@ class SandboxedExecute(Execute):
         if hidden is None:
             return super().preprocess_cell(cell, resources, index)
         io_dir = sandbox.exchange_parts(Path(self._state["exchange"]))["io"]
-        _write_inputs(io_dir, hidden[1])
+        codec.save(str(io_dir / "in"), *verdict.inputs(hidden[1]))
         try:
             return super().preprocess_cell(cell, resources, index)
         finally:
@@ -200,72 +193,24 @@ class JudgeHiddenTests(NbGraderPreprocessor):
 
     def _judge(self, cell, qualname, cases, stopped=None):
         name = qualname.rpartition(".")[2]
-        from autograder.specs import get_spec
-
-        spec = get_spec(qualname)
         bundles = [o for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
                    and harness.RESULTS_MIME in o.get("data", {})]
         if not bundles:
             failures = [f"your notebook stopped before this test could run ({stopped or 'the cell did not run'})"]
         else:
             try:
-                failures = evaluate(spec, list(self._results(qualname, cases, bundles[-1]["data"])))
+                failures = verdict.judge_bundle(qualname, cases, bundles[-1]["data"][harness.RESULTS_MIME])
             except Exception as exc:  # malformed results: the learner's code broke the harness
                 failures = [f"the results of your function could not be read ({type(exc).__name__})"]
         points = cell.metadata["nbgrader"].get("points", 0)
         unit = "point" if points == 1 else "points"
         cell.source = f"# Hidden tests for {name} ({points:g} {unit}): run and checked by the grader."
+        message = verdict.report(name, failures, len(cases))
         if failures:
-            shown = "\n  - ".join(failures[:5])
-            more = f"\n  ({len(failures) - 5} more)" if len(failures) > 5 else ""
-            message = f"{name}: {len(failures)} of {len(cases)} hidden cases failed:\n  - {shown}{more}"
             cell.outputs = [nbformat.v4.new_output("error", ename="HiddenTestFailure", evalue=message,
                                                    traceback=[f"HiddenTestFailure: {message}"])]
         else:
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                                   text=f"{name}: all {len(cases)} hidden cases passed.\n")]
-
-    @staticmethod
-    def _results(qualname, cases, data):
-        """``(case, expected, got, mutated)`` for :func:`autograder.grading.evaluate`."""
-        payload, arrays = harness.unpack(data[harness.RESULTS_MIME])
-        raw = payload["results"]
-        if not isinstance(raw, list) or len(raw) != len(cases):
-            raise ValueError("wrong number of results")
-        for case, item in zip(cases, raw):
-            expected = expected_output(qualname, case)
-            if "error" in item:
-                kind, message = (list(item["error"]) + ["", ""])[:2]
-                got = RaisedInKernel(str(kind)[:80], str(message)[:300])
-            else:
-                got = harness.decode(item["ok"], arrays)
-            args_after = [harness.decode(d, arrays) for d in item["args_after"]]
-            kwargs_after = {k: harness.decode(d, arrays) for k, d in item["kwargs_after"].items()}
-            yield case, expected, got, changed_arguments(case, args_after, kwargs_after)
-
-
-def _same(sent, after) -> bool:
-    """Whether an argument came back as it was sent (arrays by dtype, shape and value; containers deeply)."""
-    if isinstance(sent, np.random.Generator):
-        return True  # drawing from a generator is what it is for
-    if isinstance(sent, np.ndarray):
-        return (isinstance(after, np.ndarray) and after.dtype == sent.dtype and after.shape == sent.shape
-                and np.array_equal(sent, after, equal_nan=sent.dtype.kind in "fc"))
-    if isinstance(sent, (tuple, list)):
-        return (isinstance(after, (tuple, list)) and len(after) == len(sent)
-                and all(_same(s, a) for s, a in zip(sent, after)))
-    if isinstance(sent, dict):
-        return isinstance(after, dict) and after.keys() == sent.keys() and all(_same(sent[k], after[k]) for k in sent)
-    return True  # numbers and strings cannot be changed in place
-
-
-def changed_arguments(case, args_after, kwargs_after) -> str | None:
-    """Which arguments of ``case`` the learner's function changed, in words (``None`` when none)."""
-    if len(args_after) != len(case.args) or kwargs_after.keys() != case.kwargs.keys():
-        return "its arguments"
-    changed = [f"argument {i + 1}" for i, (s, a) in enumerate(zip(case.args, args_after)) if not _same(s, a)]
-    changed += [f"argument {k!r}" for k in case.kwargs if not _same(case.kwargs[k], kwargs_after[k])]
-    return ", ".join(changed) or None
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=message + "\n")]
 
 
 def clean_up_after_submission() -> None:

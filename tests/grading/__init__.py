@@ -14,7 +14,7 @@
 * ``test_contract.py`` — the judging library itself: read-only inputs,
   mutation found by deep comparison, dtype-aware comparison and its messages.
 
-Everything runs in-process through :func:`autograder.grading.run_cases`, no
+Everything runs in-process through :func:`autograder.judge.verdict.run_in_process`, no
 nbgrader involved; it hands out read-only inputs and passes results through
 the kernel's codec, as grading through a kernel does.
 """

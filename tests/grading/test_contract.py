@@ -1,18 +1,22 @@
 """The judging library on its own: read-only inputs, mutation found by deep comparison, dtype-aware comparison.
 
-These are the pieces both graders use: the in-process twin
-(:func:`autograder.grading.run_cases`) and the kernel side, which hands the
-learner's function :func:`~autograder.grading.readonly` inputs and compares
-the arguments it sends back with :func:`~autograder.grading.changed_arguments`.
+These are the pieces of the one verdict path: the kernel's harness hands the
+learner's function inputs decoded read-only (:func:`frozen` below is exactly
+that), the grader compares the arguments it sends back with
+:func:`~autograder.judge.compare.changed_arguments` and the results with
+:func:`~autograder.judge.compare.compare`, and
+:func:`~autograder.judge.verdict.run_in_process` runs the whole path without a
+kernel.
 """
 from typing import NamedTuple
 
 import numpy as np
 import pytest
 
-from autograder.grading import (RaisedInKernel, changed_arguments, compare, evaluate, normalised, plain_data,
-                                readonly, result_names, run_cases)
-from autograder.specs import Case, Spec, same_axis
+from autograder.judge import codec
+from autograder.judge.compare import changed_arguments, compare, normalised
+from autograder.judge.specs import Case, Spec, same_axis
+from autograder.judge.verdict import RaisedInKernel, evaluate, plain_data, result_names, run_in_process
 from solutions.activations import SoftmaxCache
 from solutions.normalization import RunningStats
 
@@ -20,6 +24,12 @@ from solutions.normalization import RunningStats
 class Pair(NamedTuple):
     w: np.ndarray
     b: float
+
+
+def readonly(value, namespace=None):
+    """``value`` as the harness hands it to a learner's function: encoded, then decoded read-only."""
+    arrays = {}
+    return codec.decode(codec.encode(value, arrays), arrays, namespace, frozen=True)
 
 
 # -- readonly ------------------------------------------------------------------------
@@ -49,7 +59,7 @@ def test_readonly_copies_containers_deeply_and_keeps_types():
     rng = np.random.default_rng(3)
     x32 = np.asfortranarray(np.arange(12, dtype=np.float32).reshape(3, 4))[:, ::2]  # not C-contiguous
     sent = (x32, {"W": np.ones((2, 2)), "ids": [np.arange(3), 4]}, Pair(np.zeros(2), 0.5), rng, "relu")
-    got = readonly(sent)
+    got = readonly(sent, namespace={"Pair": Pair})
     assert type(got[2]) is Pair and got[4] == "relu"
     assert got[0].dtype == np.float32 and got[0].shape == (3, 2)
     np.testing.assert_array_equal(got[0], x32)
@@ -172,7 +182,7 @@ def test_normalised_axis_makes_equal_meanings_equal():
         assert (compare(got, normalised(expected, expected, rules), 0, 0) is None) == same, axis
 
 
-# -- evaluate and the in-process twin --------------------------------------------------------
+# -- evaluate and the whole path in process -----------------------------------------------
 
 def _spec(**options):
     return Spec("activations.relu_forward", cases=lambda rng: iter(()), **options)
@@ -192,21 +202,20 @@ def test_evaluate_explains_a_write_into_a_read_only_input():
                       "work on a copy"
 
 
-def test_run_cases_hands_read_only_inputs_and_finds_changed_containers():
+def test_the_harness_hands_read_only_inputs_and_the_judge_finds_changed_containers():
     def writes(x):
         x[x < 0] = 0
         return x, None
 
-    spec, results = run_cases("activations.relu_forward", writes, 7)
-    assert all("wrote into its input" in m for m in evaluate(spec, results))
+    _, failures = run_in_process("activations.relu_forward", writes, 7)
+    assert failures and all("wrote into its input" in m for m in failures)
 
     def rewrites_dict(params, grads, lr):
         for k in params:
             params[k] = params[k] - lr * grads[k]
         return params
 
-    spec, results = run_cases("training.sgd_step", rewrites_dict, 7)
-    failures = evaluate(spec, results)
+    _, failures = run_in_process("training.sgd_step", rewrites_dict, 7)
     assert failures and all("your function changed its input params[" in m for m in failures)
 
 

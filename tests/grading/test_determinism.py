@@ -20,8 +20,9 @@ seeds to stay fast; this one is the many-students check.
 """
 import pytest
 
-from autograder.grading import case_seed, evaluate, run_cases
-from autograder.specs import CHAPTERS, get_spec
+from autograder.judge.verdict import case_seed, run_in_process
+from autograder.course import chapters
+from autograder.judge.specs import get_spec
 from grading import alternatives, mutants
 from grading.graded import all_graded_functions
 
@@ -49,7 +50,7 @@ def test_float32_shortcut_gets_the_documented_verdict_for_every_student(qualname
     if shortcut in alternatives.registry(qualname.partition(".")[0]).get(qualname, []):
         assert spec.float32_shortcut == "accepted", f"{qualname}: a correct alternative is the float32 shortcut"
         return  # graded with every student's inputs by test_alternative_gets_full_marks_for_every_student
-    caught = {seed: bool(evaluate(*run_cases(qualname, shortcut, seed))) for seed in _seeds(qualname)}
+    caught = {seed: bool(run_in_process(qualname, shortcut, seed)[1]) for seed in _seeds(qualname)}
     wrong = [seed for seed, was in caught.items() if was != (spec.float32_shortcut == "caught")]
     assert not wrong, (f"{qualname}: the spec says the float32 shortcut is {spec.float32_shortcut}, but it is "
                        f"{'accepted' if spec.float32_shortcut == 'caught' else 'caught'} for "
@@ -57,7 +58,7 @@ def test_float32_shortcut_gets_the_documented_verdict_for_every_student(qualname
 
 
 def _alternatives():
-    for slug in CHAPTERS:
+    for slug in chapters():
         bugs = getattr(alternatives.load(slug), "SPEC_BUGS", {})
         for qualname, fns in alternatives.registry(slug).items():
             for fn in fns:
@@ -69,7 +70,7 @@ def _alternatives():
 def test_alternative_gets_full_marks_for_every_student(qualname, alternative):
     failed = {}
     for seed in _seeds(qualname):
-        failures = evaluate(*run_cases(qualname, alternative, seed))
+        failures = run_in_process(qualname, alternative, seed)[1]
         if failures:
             failed[seed] = failures[:2]
     assert not failed, f"{alternative.__name__} fails for {len(failed)} of {STUDENTS} students: {failed}"

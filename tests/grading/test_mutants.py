@@ -13,10 +13,9 @@ import inspect
 import numpy as np
 import pytest
 
-from autograder.grading import STUDENT_ENV, grade
-from autograder.grading import evaluate, reference_function, run_cases
+from autograder.judge.verdict import check, reference_function, run_in_process
 from autograder.course import chapters
-from autograder.specs import get_spec
+from autograder.judge.specs import get_spec
 from grading import mutants
 from grading.graded import SEEDS, all_graded_functions, given_names, graded_functions
 
@@ -37,18 +36,24 @@ def _mutant_params():
 
 @pytest.mark.parametrize("qualname, mutant", list(_mutant_params()))
 def test_mutant_loses_the_points(qualname, mutant):
-    escaped = [seed for seed in SEEDS if not evaluate(*run_cases(qualname, mutant, seed))]
+    escaped = [seed for seed in SEEDS if not run_in_process(qualname, mutant, seed)[1]]
     assert not escaped, (
         f"{mutant.__name__} ({_first_line(mutant)}) passes every hidden case of {qualname} "
         f"for the students with seeds {escaped}"
     )
 
 
+def test_hidden_tests_are_registered_for_exactly_the_graded_functions():
+    """A spec no exercise grades is dead code nothing checks (no mutants, no alternatives)."""
+    from autograder.judge.specs import all_specs
+
+    assert sorted(all_specs()) == sorted(all_graded_functions())
+
+
 @pytest.mark.parametrize("qualname", all_graded_functions())
 def test_reference_gets_full_marks(qualname):
     for seed in SEEDS:
-        spec, results = run_cases(qualname, reference_function(qualname), seed)
-        assert evaluate(spec, results) == [], f"seed {seed}"
+        assert run_in_process(qualname, reference_function(qualname), seed)[1] == [], f"seed {seed}"
 
 
 @pytest.mark.parametrize("slug", chapters())
@@ -145,7 +150,6 @@ def test_grading_one_function_uses_no_other_learner_function(qualname, monkeypat
 
     namespace = {other.partition(".")[2]: trap(other) for other in graded_functions(slug)}
     namespace[name] = reference_function(qualname)
-    monkeypatch.setenv(STUDENT_ENV, "isolation-check")
-    grade(qualname, namespace)
+    check(qualname, namespace, student="isolation-check")
     assert called == []
 

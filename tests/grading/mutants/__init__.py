@@ -76,7 +76,7 @@ def _named(fn, qualname: str, module: str, suffix: str, doc: str):
 
 
 def _reference(qualname):
-    from autograder.grading import reference_function
+    from autograder.judge.verdict import reference_function
     return reference_function(qualname)
 
 

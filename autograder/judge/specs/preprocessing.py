@@ -45,7 +45,7 @@ of 1e6) on every student's cases: the float32 shortcut is always caught.
 """
 import numpy as np
 
-from autograder.specs import Case, hidden, normal, shapes
+from autograder.judge.specs import Case, hidden, normal, shapes
 from solutions import preprocessing as ref
 
 _PCA_TOL = {"rtol": 1e-9, "atol": 1e-11, "rtol32": 1e-3, "atol32": 1e-4}

@@ -36,7 +36,7 @@ these inputs.
 """
 import numpy as np
 
-from autograder.specs import Case, hidden, normal, shapes, with_zeros
+from autograder.judge.specs import Case, hidden, normal, shapes, with_zeros
 
 TRUTH = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 

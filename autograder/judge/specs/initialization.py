@@ -52,7 +52,7 @@ draws.
 """
 import numpy as np
 
-from autograder.specs import Case, hidden
+from autograder.judge.specs import Case, hidden
 
 _MIN_STATS = 2000  # below this many entries only shape and finiteness are checked
 _WITHIN_ONE_SIGMA = {"normal": 0.6826894921370859, "uniform": 1 / np.sqrt(3.0)}

@@ -41,8 +41,8 @@ and variance.
 """
 import numpy as np
 
-from autograder.grading import compare
-from autograder.specs import Case, hidden, large, normal, shapes
+from autograder.judge.compare import compare
+from autograder.judge.specs import Case, hidden, large, normal, shapes
 from solutions import normalization as ref
 
 TOL = dict(rtol=1e-9, atol=1e-11, rtol32=1e-4, atol32=1e-4)

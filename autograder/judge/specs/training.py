@@ -68,8 +68,8 @@ import math
 
 import numpy as np
 
-from autograder.grading import compare
-from autograder.specs import Case, hidden, normal
+from autograder.judge.compare import compare
+from autograder.judge.specs import Case, hidden, normal
 
 TOL = dict(rtol=1e-9, atol=1e-12, rtol32=1e-4, atol32=1e-5)
 

@@ -36,7 +36,7 @@ practice.
 """
 import numpy as np
 
-from autograder.specs import Case, hidden, large, normal, shapes
+from autograder.judge.specs import Case, hidden, large, normal, shapes
 
 _F32 = {"rtol32": 1e-4, "atol32": 1e-6}
 

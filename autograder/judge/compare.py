@@ -1,94 +1,28 @@
-"""Hidden tests: compare a learner's function with the answer module on random inputs.
+"""How a learner's value differs from the reference's, in words: :func:`compare` and :func:`changed_arguments`.
 
-A hidden-tests cell of an exercise notebook calls :func:`grade` with the name
-of a graded function and the notebook's namespace. :func:`grade` draws the
-inputs of every case described in :mod:`autograder.specs`, calls the reference
-and the learner's function on private copies, and compares the results with the
-tolerances stored in the spec. The cell raises (and so loses its points in
-nbgrader) unless every case passes; the message says which kind of input
-failed and how, never what the reference code is.
+Both are pure functions of two values (no answer module, no spec), so they
+can judge outputs and arguments wherever they come from: decoded from a
+kernel's results bundle, or from an in-process call in the grader's tests.
 
-Inputs are drawn from a seed derived from the course secret, the student id
-and the function name: a learner cannot predict them, and a regrade of the same
-submission sees the same inputs, hence gives the same grade.
+What :func:`compare` judges (the contract the docstrings and the README state):
 
-The verdict is a pure function of (reference outputs, learner outputs, spec):
-:func:`evaluate` computes it from outputs alone, so it can run outside the
-learner's kernel too.
-
-What a case judges (the contract the docstrings and the README state):
-
-* **values**, within the spec's tolerances (:func:`compare`);
-* **types**: an array has the shape and, by the spec's ``dtype`` rule, the
-  dtype of the reference's (float32 in gives float32 out; 0.0/1.0 are not
+* **values**, within tolerances;
+* **types**: an array has the shape and, by the ``dtype`` rule, the dtype of
+  the reference's (float32 in gives float32 out; 0.0/1.0 are not
   ``True``/``False``; an integer result is an integer); a ``NamedTuple``
   comes back as one, with the same fields. Caches are private to their
   backward pass: their fields are compared by value, and a spec may say how
   to make equal meanings equal (:func:`normalised`: an axis ``-1`` is axis
-  ``1`` of a 2-D array);
-* **no mutation**: the function receives :func:`readonly` copies of its
-  inputs, so writing into an array raises (reported by :func:`evaluate` as a
-  write into the input), and a changed container (a dict entry replaced, a
-  list appended to) is found by :func:`changed_arguments`.
+  ``1`` of a 2-D array).
 
-:func:`evaluate` and :func:`case_changes` (over :func:`changed_arguments`)
-are the judge's for both paths, and :func:`readonly` uses the kernel's own
-read-only arrays, so the in-process :func:`run_cases` (the tests' twin of
-grading through a kernel) judges exactly as grading does.
+:func:`changed_arguments` finds a call's change to any argument (an array, a
+tuple, a list or a dict, at any depth).
 """
 from __future__ import annotations
 
-import contextlib
-import copy
-import functools
-import hashlib
-import importlib
-import inspect
-import io
-import os
-import re
-import warnings
-from pathlib import Path
-
 import numpy as np
 
-from autograder import harness
-from autograder.specs import Spec, get_spec
-
-SECRET_ENV = "NNCOURSE_GRADING_SECRET"
-STUDENT_ENV = "NNCOURSE_STUDENT_ID"
-
-
-class HiddenTestFailure(AssertionError):
-    """Raised by a hidden-tests cell; its message goes into the learner's feedback."""
-
-
-# -- seeds ---------------------------------------------------------------------
-
-def student_id() -> str:
-    """The student whose notebook is being graded.
-
-    nbgrader's autograde runs each notebook with its working directory at
-    ``autograded/<student>/<assignment>/``; an explicit environment variable
-    wins (used by tests and by graders that run notebooks elsewhere).
-    """
-    if os.environ.get(STUDENT_ENV):
-        return os.environ[STUDENT_ENV]
-    cwd = Path.cwd()
-    if cwd.parent.parent.name == "autograded":
-        return cwd.parent.name
-    return "anonymous"
-
-
-def case_seed(qualname: str, student: str | None = None, secret: str | None = None) -> int:
-    """64-bit seed from (secret, student, function): unpredictable without the secret."""
-    secret = os.environ.get(SECRET_ENV, "no-secret-configured") if secret is None else secret
-    student = student_id() if student is None else student
-    digest = hashlib.sha256(f"{secret}\0{student}\0{qualname}".encode()).digest()
-    return int.from_bytes(digest[:8], "little")
-
-
-# -- comparing outputs ---------------------------------------------------------
+from autograder.judge.codec import Invalid
 
 #: How strictly :func:`compare` judges the type of a numeric result.
 #:
@@ -113,7 +47,7 @@ def _describe(value) -> str:
         return f"a {type(value).__name__} with the fields {', '.join(fields)}"
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} values"
-    if isinstance(value, harness.Invalid):
+    if isinstance(value, Invalid):
         return f"an object the grader cannot read ({value.what})"
     return "None" if value is None else f"a {type(value).__name__}"
 
@@ -312,90 +246,34 @@ def normalised(value, expected, rules: dict):
     return type(value)(items)
 
 
-_RETURNS = re.compile(r"^Returns\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", re.S | re.M)
-_RETURNED_NAME = re.compile(r"^([A-Za-z_][\w, ]*?)\s*:")
+def normalised(value, expected, rules: dict):
+    """``value`` with the spec's field rules applied, walking it alongside the reference result ``expected``.
 
-
-@functools.lru_cache(maxsize=None)
-def result_names(qualname: str) -> tuple[str, ...]:
-    """Names of the returned values in the reference's numpydoc ``Returns`` section (``("out", "cache")``).
-
-    Only named entries count (``out : ndarray``), not bare types
-    (``PerceptronResult``); empty when the section names nothing.
+    ``rules`` maps ``"<NamedTuple class name>.<field>"`` to a function
+    ``(field value, reference NamedTuple) -> canonical value``: two values with
+    the same meaning (axis ``-1`` and axis ``1`` of a 2-D array) become equal.
+    Applied to the learner's result and to the reference's before comparing.
     """
-    section = _RETURNS.search(inspect.getdoc(reference_function(qualname)) or "")
-    names = []
-    for line in section.group(1).splitlines() if section else ():
-        match = _RETURNED_NAME.match(line)
-        if match:
-            names += [name.strip() for name in match.group(1).split(",")]
-    return tuple(names)
-
-
-def _wrote_into_input(kind: str, message: str) -> bool:
-    """NumPy's complaint about a write into (or unlocking of) a read-only input array."""
-    return kind == "ValueError" and ("read-only" in message or "WRITEABLE" in message)
-
-
-def evaluate(spec: Spec, results) -> list[str]:
-    """Turn ``(case, expected, got_or_exception, mutated)`` tuples into failure messages.
-
-    ``mutated`` is ``None`` or a description of the argument the call changed
-    (from :func:`changed_arguments`).
-    """
-    failures = []
-    for case, expected, got, mutated in results:
-        rtol, atol = spec.tolerance(expected)
-        if isinstance(got, BaseException):
-            kind = getattr(got, "kind", type(got).__name__)
-            if kind == "NotImplementedError":
-                detail = "not implemented yet"
-            elif _wrote_into_input(kind, str(got)):
-                detail = (f"your function wrote into its input ({kind}: {got}); the grader passes every input "
-                          f"array read-only: work on a copy (for example x = x.copy()) or build a new array")
-            else:
-                detail = f"raised {kind}: {got}"
-            failures.append(f"{case.label}: {detail}")
+    if not rules:
+        return value
+    if isinstance(expected, dict) and isinstance(value, dict):
+        return {k: normalised(v, expected[k], rules) if k in expected else v for k, v in value.items()}
+    if not (isinstance(expected, tuple) and isinstance(value, (tuple, list)) and len(value) == len(expected)):
+        return value
+    fields = getattr(type(expected), "_fields", None)
+    items = []
+    for i, (v, e) in enumerate(zip(value, expected)):
+        rule = rules.get(f"{type(expected).__name__}.{fields[i]}") if fields else None
+        if rule is None:
+            items.append(normalised(v, e, rules))
             continue
-        if mutated:
-            failures.append(f"{case.label}: your function changed its input {mutated}: work on a copy")
-            continue
-        if spec.normalise:
-            got, expected = normalised(got, expected, spec.normalise), normalised(expected, expected, spec.normalise)
-        if spec.check:
-            problem = spec.check(got, expected, rtol, atol)
-        else:
-            names = result_names(spec.qualname)
-            where = names[0] if len(names) == 1 and not isinstance(expected, tuple) else "the result"
-            problem = compare(got, expected, rtol, atol, where, spec.dtype, parts=names)
-        if problem:
-            failures.append(f"{case.label}: {problem}")
-    return failures
-
-
-# -- inputs the learner's function cannot change unseen --------------------------
-
-def readonly(value):
-    """A deep copy of ``value`` in which every array is read-only for good.
-
-    Arrays are rebuilt on immutable memory by :func:`autograder.harness.readonly`
-    (what the kernel hands the learner's function), so neither the array nor
-    its base can be made writeable again (``setflags(write=True)`` raises),
-    and an in-place update (``x[...] = ...``, ``x += ...``, ``out=x``) raises
-    ``ValueError: assignment destination is read-only``. Tuples, named tuples,
-    lists and dicts are copied with read-only contents; a random ``Generator``
-    is copied (drawing from it is its purpose); anything else is deep-copied.
-    """
-    if isinstance(value, np.ndarray):
-        return harness.readonly(value)
-    if isinstance(value, tuple):
-        items = [readonly(v) for v in value]
-        return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
-    if isinstance(value, list):
-        return [readonly(v) for v in value]
-    if isinstance(value, dict):
-        return {k: readonly(v) for k, v in value.items()}
-    return copy.deepcopy(value)
+        try:
+            items.append(rule(v, expected))
+        except Exception:  # a value the rule does not understand stays as it is, and fails the comparison
+            items.append(v)
+    if hasattr(type(value), "_fields"):
+        return type(value)(*items)
+    return type(value)(items)
 
 
 def _first_change(before, after, path: str) -> str | None:
@@ -492,115 +370,3 @@ def changed_arguments(sent, returned, names=None) -> str | None:
         if change:
             return change
     return None
-
-
-def case_changes(qualname: str, case, args_after, kwargs_after) -> str | None:
-    """:func:`changed_arguments` for one hidden case: positional arguments named as in the reference's signature.
-
-    The judge's single call, in the kernel path (``args_after`` and
-    ``kwargs_after`` decoded from what the kernel sent back) and in
-    :func:`run_cases` alike.
-    """
-    names = list(inspect.signature(reference_function(qualname)).parameters)
-    return changed_arguments(case.args, args_after, names) or changed_arguments(case.kwargs, kwargs_after)
-
-
-# -- running -------------------------------------------------------------------
-
-def reference_function(qualname: str):
-    module_name, _, name = qualname.rpartition(".")
-    return getattr(importlib.import_module(f"solutions.{module_name}"), name)
-
-
-def _quiet_call(fn, args, kwargs):
-    """Call ``fn`` with its prints, warnings and NumPy floating-point chatter kept off stderr.
-
-    nbgrader gives a test cell zero points when anything reaches stderr; a
-    harmless ``RuntimeWarning`` from a correct submission must not cost points.
-    """
-    sink = io.StringIO()
-    with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        warnings.simplefilter("ignore")
-        return fn(*args, **kwargs)
-
-
-def plain_data(value):
-    """``value`` as the grader receives it from a learner's kernel: through the harness's codec.
-
-    Arrays (as plain ``ndarray``), numbers of their own type, strings,
-    tuples (named ones rebuilt by name and fields), lists and dicts survive;
-    any other object becomes an ``Invalid`` marker that fails every
-    comparison.
-    """
-    arrays = {}
-    return harness.decode(harness.encode(value, arrays), arrays)
-
-
-class RaisedInKernel(Exception):
-    """An exception the learner's function raised in their kernel, known to the grader by name only."""
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
-
-
-def draw_cases(qualname: str, seed: int):
-    """The spec of ``qualname`` and the hidden cases drawn from ``seed``."""
-    spec = get_spec(qualname)
-    return spec, list(spec.cases(np.random.default_rng(seed)))
-
-
-def expected_output(qualname: str, case):
-    """The answer module's result on ``case`` (called on private copies of its arguments)."""
-    return reference_function(qualname)(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-
-
-def run_cases(qualname: str, function, seed: int):
-    """Run every case of ``qualname``'s spec through the reference and ``function``, in this process.
-
-    The in-process twin of grading through a kernel: ``function`` gets
-    :func:`readonly` copies of the inputs, its result goes through the
-    kernel's codec (:func:`plain_data`), and a change to any argument
-    (an array, a tuple, a list or a dict, at any depth) is found by
-    :func:`changed_arguments`.
-    """
-    spec, cases = draw_cases(qualname, seed)
-    results = []
-    for case in cases:
-        expected = expected_output(qualname, case)
-        args, kwargs = readonly(case.args), readonly(case.kwargs)
-        try:
-            got = plain_data(_quiet_call(function, args, kwargs))
-            mutated = case_changes(qualname, case, args, kwargs)
-        except Exception as exc:  # a broken submission fails this case, nothing more
-            got, mutated = exc, None
-        results.append((case, expected, got, mutated))
-    return spec, results
-
-
-def grade(qualname: str, namespace: dict) -> None:
-    """Hidden test of one graded function, as called from an exercise notebook.
-
-    Parameters
-    ----------
-    qualname : str
-        ``"<module>.<function>"`` in the answer module, e.g. ``"activations.relu_forward"``.
-    namespace : dict
-        The notebook's ``globals()``, where the learner defined the function.
-
-    Raises
-    ------
-    HiddenTestFailure
-        Unless every hidden case passes; the message lists the failing cases.
-    """
-    name = qualname.rpartition(".")[2]
-    function = namespace.get(name)
-    if not callable(function):
-        raise HiddenTestFailure(f"{name} is not defined: run the cell that defines it.")
-    spec, results = run_cases(qualname, function, case_seed(qualname))
-    failures = evaluate(spec, results)
-    if failures:
-        shown = "\n  - ".join(failures[:5])
-        more = f"\n  ({len(failures) - 5} more)" if len(failures) > 5 else ""
-        raise HiddenTestFailure(f"{name}: {len(failures)} of {len(results)} hidden cases failed:\n  - {shown}{more}")
-    print(f"{name}: all {len(results)} hidden cases passed.")

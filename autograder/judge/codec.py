@@ -1,46 +1,26 @@
-"""Kernel side of the hidden tests: call a learner's function on given inputs, send back what came out.
+"""The wire format between the grader and a learner's kernel: plain data, no pickles.
 
-At autograde time the grader pastes this module's source into each hidden-tests
-cell (it needs only NumPy, IPython and the standard library) followed by a call
-to :func:`run_hidden`. Just before that cell runs, the grader writes the cell's
-inputs into the exchange folder's ``io`` part, which the kernel sees read-only
-(``in.json`` and ``in.npz``: nothing of any other cell). Inside the learner's
-kernel :func:`run_hidden`
+:func:`encode` turns a value into a JSON-able description with its arrays set
+aside; :func:`decode` rebuilds it. Arrays, Python and NumPy numbers of their
+own type, strings, ``None``, tuples (named ones by name and fields), lists,
+dicts and random ``Generator`` states survive; any other object becomes
+:class:`Invalid`. :func:`pack`/:func:`unpack` carry a payload and its arrays as
+one JSON value (arrays as a base64 ``.npz``), :func:`save`/:func:`load` as a
+pair of files, always with ``allow_pickle=False``.
 
-1. reads those inputs; every array reaches the learner's function read-only,
-   on memory that cannot be made writeable again, so an in-place update raises
-   in the learner's code instead of going unseen;
-2. calls the learner's function on each case;
-3. publishes, as this cell's output (a display bundle of type
-   :data:`RESULTS_MIME`), what the function returned and every argument as it
-   is after the call (containers included), reduced to plain data: whatever
-   object the learner returned is turned into arrays, numbers, strings and
-   containers here, so nothing it claims about itself (``__eq__``,
-   ``__array__`` overrides, subclasses) reaches the grader as behaviour.
-
-It never sees reference outputs and decides nothing: the grader reads the
-bundle from the cell's outputs, compares results and arguments with what it
-sent and with the answer module, after the kernel has exited. Code in the
-learner's notebook can break this harness, but then it only spoils the results
-of the learner's own function in this cell.
-
-The same codec (:func:`encode` / :func:`decode`) is used by the grader to write
-the inputs and read the results, with ``allow_pickle=False`` both ways.
+Standard library and NumPy only: the grader imports this module, and pastes
+its source, with :mod:`autograder.judge.harness`'s, into each hidden-tests cell
+a learner's kernel runs.
 """
 import base64
-import contextlib
 import io
 import json
 import os
-import warnings
 from collections import namedtuple
 
 import numpy as np
 
 MAX_DEPTH = 8
-#: The MIME type of the display bundle that carries a hidden cell's results.
-RESULTS_MIME = "application/vnd.nncourse.hidden-results+json"
-
 
 def encode(value, arrays, depth=0):
     """A JSON-able description of ``value``; arrays go into the ``arrays`` dict."""
@@ -173,32 +153,3 @@ def load(path, max_bytes=256 * 2**20):
     with np.load(path + ".npz", allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     return payload, arrays
-
-
-def run_hidden(io_dir, name, namespace):
-    """Call ``namespace[name]`` on every case in ``io_dir/in.*``; publish the results bundle."""
-    from IPython.display import publish_display_data
-
-    payload, arrays = load(os.path.join(io_dir, "in"))
-    function = namespace.get(name)
-    results, out_arrays = [], {}
-    for case in payload["cases"]:
-        if not callable(function):
-            results.append({"error": ["NameError", f"{name} is not defined"]})
-            continue
-        args = [decode(d, arrays, namespace, frozen=True) for d in case["args"]]
-        kwargs = {k: decode(d, arrays, namespace, frozen=True) for k, d in case["kwargs"].items()}
-        sink = io.StringIO()
-        try:
-            with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                warnings.simplefilter("ignore")
-                got = function(*args, **kwargs)
-            result = {"ok": encode(got, out_arrays)}
-        except Exception as exc:  # the learner's bug: recorded, judged outside
-            result = {"error": [type(exc).__name__, str(exc)[:300]]}
-        # Every argument as it is now: the grader compares them with what it sent.
-        result["args_after"] = [encode(a, out_arrays) for a in args]
-        result["kwargs_after"] = {k: encode(v, out_arrays) for k, v in kwargs.items()}
-        results.append(result)
-    publish_display_data({RESULTS_MIME: pack({"results": results}, out_arrays),
-                          "text/plain": f"{name}: {len(results)} hidden cases run; the grader checks the results."})

@@ -55,11 +55,11 @@ class Spec:
     rtol32, atol32 : float
         Tolerances when any array of the reference result is float32.
     dtype : {"exact", "kind", "value"}
-        How strictly result types are judged (:data:`autograder.grading.DTYPE_RULES`).
+        How strictly result types are judged (:data:`autograder.judge.compare.DTYPE_RULES`).
     normalise : dict
         ``{"<NamedTuple class>.<field>": rule}``: fields whose equal meanings
         have several spellings, made canonical before comparing (see
-        :func:`autograder.grading.normalised`), e.g. an axis as ``-1`` or ``1``.
+        :func:`autograder.judge.compare.normalised`), e.g. an axis as ``-1`` or ``1``.
     float32_shortcut : {"caught", "accepted"}
         The verdict, the same for every student, on a float64 result computed
         in float32 and cast back to float64: "caught" when the float64
@@ -114,8 +114,14 @@ _REGISTRY: dict[str, Spec] = {}
 
 
 def hidden(qualname: str, **options):
-    """Register the decorated case generator as the hidden tests of ``qualname``."""
+    """Register the decorated case generator as the hidden tests of ``qualname``.
+
+    A function is registered once: a second registration raises, so that no
+    later registration silently replaces the tolerances a maintainer edits.
+    """
     def register(cases):
+        if qualname in _REGISTRY:
+            raise ValueError(f"hidden tests of {qualname} are registered twice")
         _REGISTRY[qualname] = Spec(qualname, cases, **options)
         return cases
     return register
@@ -123,7 +129,7 @@ def hidden(qualname: str, **options):
 
 def get_spec(qualname: str) -> Spec:
     module = qualname.partition(".")[0]
-    importlib.import_module(f"autograder.specs.{module}")
+    importlib.import_module(f"autograder.judge.specs.{module}")
     try:
         return _REGISTRY[qualname]
     except KeyError:
@@ -136,9 +142,9 @@ def all_specs() -> dict[str, Spec]:
 
     for chapter in chapters():
         try:
-            importlib.import_module(f"autograder.specs.{chapter}")
+            importlib.import_module(f"autograder.judge.specs.{chapter}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"autograder.specs.{chapter}":
+            if exc.name != f"autograder.judge.specs.{chapter}":
                 raise
     return dict(_REGISTRY)
 
