@@ -1,14 +1,18 @@
 # Two entry points for a fresh machine (see README):
-#   make site   - create .venv, install pinned tools, build the book into _build/html
-#   make test   - create .venv, install pinned tools, run the whole test suite
+#   make site        - create .venv, install pinned tools, build the book into _build/html
+#   make test        - create .venv, install pinned tools, run the whole test suite (what CI runs)
+# For maintainers (CONTRIBUTING.md says when to use which):
+#   make test-fast   - the quick tests: answer module, specs, judge, catalogue, assembly (< 1 min)
+#   make lint        - ruff, as configured in pyproject.toml
+#   make exercises   - regenerate the committed release notebooks exercises/<slug>.ipynb
 #   make screenshots - build the book, then screenshot every chapter at 1280 and 390 px
-#                  into _build/screenshots/ (installs Debian's chromium if missing, as root)
+#                      into _build/screenshots/ (installs Debian's chromium if missing, as root)
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test venv clean screenshots
+.PHONY: site test test-fast lint exercises venv clean screenshots
 
 venv: $(STAMP)
 
@@ -24,6 +28,15 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+exercises: $(STAMP)
+	$(BIN)/python -m autograder build-exercises
 
 screenshots: site
 	$(BIN)/python -m tests.browser.screenshots _build/html --out _build/screenshots

@@ -224,7 +224,8 @@ def _private_helpers(module, node):
 def _tests_source(qualname, points):
     name = _short(qualname)
     return (
-        f"# Hidden tests for {name} ({points:g} point{'' if points == 1 else 's'}): they run when your notebook is graded.\n"
+        f"# Hidden tests for {name} ({points:g} point{'' if points == 1 else 's'}): "
+        "they run when your notebook is graded.\n"
         "### BEGIN HIDDEN TESTS\n"
         "from autograder.judge.verdict import check\n"
         f"check({qualname!r}, globals())\n"

@@ -120,7 +120,7 @@ class Exercise:
         return next((g for g in self.graded if g.tests_id == grade_id), None)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(path: Path, mtime: float) -> Exercise:
     return Exercise.from_path(path)
 

@@ -71,6 +71,7 @@ def test_given_refuses_to_reveal_a_graded_function(tmp_path):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.slow  # the course fixture: a PostgreSQL server and seven nbgrader runs
 def test_release_has_no_solution_and_no_hidden_test(course, slug):
     release = nbformat.read(course / "release" / slug / f"{slug}.ipynb", as_version=4)
     text = nbformat.writes(release)
@@ -82,6 +83,7 @@ def test_release_has_no_solution_and_no_hidden_test(course, slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.slow
 def test_committed_release_notebooks_do_not_drift(course, slug):
     """exercises/<slug>.ipynb is exactly what `python -m autograder build-exercises` writes."""
     committed = EXERCISES / f"{slug}.ipynb"

@@ -50,6 +50,7 @@ def test_without_it_each_opening_connects_anew(postgres):
     assert backend_pid(url) != backend_pid(url)
 
 
+@pytest.mark.slow  # nbgrader creates the gradebook with alembic: seconds
 def test_sqlite_gradebooks_are_opened_as_nbgrader_does(installed, tmp_path):
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(url) as first:

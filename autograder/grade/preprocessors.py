@@ -237,7 +237,8 @@ class TruncateOutputs(NbGraderPreprocessor):
             for output in cell.get("outputs", []):
                 text = output.get("text")
                 if isinstance(text, str) and len(text) > self.max_chars:
-                    output["text"] = text[:self.max_chars] + f"\n... [{len(text) - self.max_chars} more characters cut]\n"
+                    cut = len(text) - self.max_chars
+                    output["text"] = text[:self.max_chars] + f"\n... [{cut} more characters cut]\n"
                 for key, value in list(output.get("data", {}).items()):
                     if isinstance(value, str) and len(value) > 10 * self.max_chars:
                         output["data"][key] = value[:self.max_chars]

@@ -246,36 +246,6 @@ def normalised(value, expected, rules: dict):
     return type(value)(items)
 
 
-def normalised(value, expected, rules: dict):
-    """``value`` with the spec's field rules applied, walking it alongside the reference result ``expected``.
-
-    ``rules`` maps ``"<NamedTuple class name>.<field>"`` to a function
-    ``(field value, reference NamedTuple) -> canonical value``: two values with
-    the same meaning (axis ``-1`` and axis ``1`` of a 2-D array) become equal.
-    Applied to the learner's result and to the reference's before comparing.
-    """
-    if not rules:
-        return value
-    if isinstance(expected, dict) and isinstance(value, dict):
-        return {k: normalised(v, expected[k], rules) if k in expected else v for k, v in value.items()}
-    if not (isinstance(expected, tuple) and isinstance(value, (tuple, list)) and len(value) == len(expected)):
-        return value
-    fields = getattr(type(expected), "_fields", None)
-    items = []
-    for i, (v, e) in enumerate(zip(value, expected)):
-        rule = rules.get(f"{type(expected).__name__}.{fields[i]}") if fields else None
-        if rule is None:
-            items.append(normalised(v, e, rules))
-            continue
-        try:
-            items.append(rule(v, expected))
-        except Exception:  # a value the rule does not understand stays as it is, and fails the comparison
-            items.append(v)
-    if hasattr(type(value), "_fields"):
-        return type(value)(*items)
-    return type(value)(items)
-
-
 def _first_change(before, after, path: str) -> str | None:
     """Where and how ``after`` differs from ``before`` (an argument as sent and as it is after the call)."""
     if isinstance(before, np.random.Generator):

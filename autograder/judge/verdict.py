@@ -91,7 +91,7 @@ _RETURNS = re.compile(r"^Returns\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", re.S |
 _RETURNED_NAME = re.compile(r"^([A-Za-z_][\w, ]*?)\s*:")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def result_names(qualname: str) -> tuple[str, ...]:
     """Names of the returned values in the reference's numpydoc ``Returns`` section (``("out", "cache")``).
 

@@ -38,8 +38,8 @@ class Template:
         the kernel's CPU-time limit.
         """
         self._ensure_running()
-        argv = [sys.executable, "-I", "-S", str(Path(launcher.__file__).resolve()), "--socket", str(self.dir / "socket"),
-                "--exchange", str(exchange)]
+        argv = [sys.executable, "-I", "-S", str(Path(launcher.__file__).resolve()),
+                "--socket", str(self.dir / "socket"), "--exchange", str(exchange)]
         if cpu_seconds:
             argv += ["--cpu-seconds", str(int(cpu_seconds))]
         return [*argv, "-f", "{connection_file}"]

@@ -145,7 +145,7 @@ def kernel_env(exchange: Path) -> dict[str, str]:
             "MPLCONFIGDIR": str(home / ".matplotlib"), "JUPYTER_RUNTIME_DIR": str(exchange / "runtime")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def isolation_available() -> tuple[bool, str]:
     """Whether :func:`enter` can hide the file system and the network here, and how (or why not)."""
     if os.geteuid() == 0:

@@ -20,6 +20,8 @@ seeds to stay fast; this one is the many-students check.
 """
 import pytest
 
+pytestmark = pytest.mark.slow  # 40 students per function: the quick suites grade 3
+
 from autograder.judge.verdict import case_seed, run_in_process
 from autograder.course import chapters
 from autograder.judge.specs import get_spec

@@ -29,10 +29,10 @@ looser (``rtol=2e-3, atol=1e-5``): with scores up to ±1e4, the textbook
 ``exp(x - logsumexp(x))`` rounds the ~1e4 normaliser to float32, an absolute
 error of ~6e-4 in the exponent.
 """
+import numpy as np
+
 from autograder.judge.specs import Case, away_from, hidden, large, normal, same_axis, shapes, with_zeros
 from solutions import activations as ref
-
-import numpy as np
 
 # Graded elementwise activations whose generic cases suffice: name -> kinks the backward check
 # stays away from. ReLU and leaky ReLU have cases of their own below (exact zeros, slopes).

@@ -94,7 +94,8 @@ def _distribution_check(kind):
             biggest = np.abs(arr).max()
             slack = 20.0 / n
             if biggest > bound * (1 + slack):
-                return f"a value of magnitude {biggest:.4g} lies outside the bounds ±{bound:.4g} of the uniform distribution"
+                return (f"a value of magnitude {biggest:.4g} lies outside the bounds ±{bound:.4g} "
+                        "of the uniform distribution")
             if biggest < bound * (1 - slack):
                 return (f"the largest magnitude is {biggest:.4g}: a uniform draw of {n} values "
                         f"should come within {slack:.0e} (relative) of the bound {bound:.4g}")

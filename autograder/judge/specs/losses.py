@@ -127,7 +127,8 @@ def _hinge_cases(rng):
                {"margin": 0.0})
     margin = float(np.round(rng.uniform(2.0, 5.0), 2))
     yield Case(f"margin = {margin:g}", (normal(rng, (6, 5)), rng.integers(0, 5, 6)), {"margin": margin})
-    yield Case("float32 integer-valued scores (ties)", (rng.integers(-2, 3, (5, 3)).astype(np.float32), rng.integers(0, 3, 5)))
+    yield Case("float32 integer-valued scores (ties)",
+               (rng.integers(-2, 3, (5, 3)).astype(np.float32), rng.integers(0, 3, 5)))
 
 
 @hidden("losses.smooth_l1_loss", **_F32)
@@ -144,5 +145,6 @@ def _smooth_l1_cases(rng):
     yield Case("beta = 0 (plain L1) with exact zero differences", (p, t), {"beta": 0.0})
     d = rng.integers(-2, 3, (4, 5)).astype(np.float64)
     yield Case("differences of exactly 0, ±1 and ±2 with beta = 1", (d, np.zeros((4, 5))), {"beta": 1.0})
-    yield Case("float32 input, beta = 0.25", (normal(rng, (3, 4), dtype=np.float32), normal(rng, (3, 4), dtype=np.float32)),
+    yield Case("float32 input, beta = 0.25",
+               (normal(rng, (3, 4), dtype=np.float32), normal(rng, (3, 4), dtype=np.float32)),
                {"beta": 0.25})

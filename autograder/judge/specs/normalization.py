@@ -202,7 +202,8 @@ def _groupnorm_inputs(rng):
     x[1, 2:] = 5.0
     yield "one group of one sample constant (variance 0)", (x, *_params(rng, 4), 2), {}
     yield "eps 0.1", (normal(rng, (2, 4, 2, 3)), *_params(rng, 4), 2), {"eps": 0.1}
-    yield "float32 input and parameters", (normal(rng, (2, 6, 4, 4), 2.0, np.float32), *_params(rng, 6, np.float32), 3), {}
+    x32 = normal(rng, (2, 6, 4, 4), 2.0, np.float32)
+    yield "float32 input and parameters", (x32, *_params(rng, 6, np.float32), 3), {}
 
 
 @hidden("normalization.groupnorm_forward", check=_check_forward, **TOL,

@@ -94,7 +94,9 @@ def _apply_cases(rng, fit, fit_kwargs=()):
             params = fit(x, **kw)
             extra = f" ({', '.join(f'{k}={v!r}' for k, v in kw.items())})" if kw else ""
             yield Case(f"the training data itself: {label}{extra}", (x, params))
-            new = _new_data(rng, x).astype(x.dtype) if np.issubdtype(np.asarray(x).dtype, np.floating) else _new_data(rng, x)
+            new = _new_data(rng, x)
+            if np.issubdtype(np.asarray(x).dtype, np.floating):
+                new = new.astype(x.dtype)
             yield Case(f"new data, parameters fitted on {label}{extra}", (new, params))
 
 
