@@ -302,7 +302,7 @@ def test_scheduled_lr_matches_torch_schedulers():
     opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.4)
     cosine = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=30, eta_min=0.01)
     got = []
-    for s in range(30):
+    for _ in range(30):
         got.append(opt.param_groups[0]["lr"])
         opt.step()
         cosine.step()
@@ -311,7 +311,7 @@ def test_scheduled_lr_matches_torch_schedulers():
     opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.4)
     step = torch.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.3)
     got = []
-    for s in range(30):
+    for _ in range(30):
         got.append(opt.param_groups[0]["lr"])
         opt.step()
         step.step()
@@ -759,7 +759,10 @@ def test_train_adam_takes_the_steps_of_adam_step(spiral):
 def test_train_with_a_schedule_records_the_learning_rates(spiral):
     xtr, ytr, xva, yva = spiral
     params = init_mlp([2, 10, 3], np.random.default_rng(8))
-    schedule = lambda it: scheduled_lr(it, 0.5, "cosine", total_steps=12, warmup_steps=3)
+
+    def schedule(it):
+        return scheduled_lr(it, 0.5, "cosine", total_steps=12, warmup_steps=3)
+
     result = train(params, xtr, ytr, xva, yva, lr=schedule, epochs=2, batch_size=25, rng=np.random.default_rng(9),
                    lr_decay=0.0)                   # ignored with a callable lr
     assert_allclose(result.lr_history, [schedule(it) for it in range(12)], rtol=1e-15)
