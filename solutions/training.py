@@ -1,4 +1,4 @@
-r"""Training a network: mini-batch SGD, a multilayer net, monitoring, hyper-parameter search.
+r"""Training a network: SGD, momentum, RMSprop and Adam, learning-rate schedules, a multilayer net, monitoring, search.
 
 Parameters of a network live in a ``dict`` from names to arrays. For a net
 with ``L`` affine layers (``layer_sizes = [D, H1, ..., C]`` has ``L + 1``
@@ -47,6 +47,10 @@ from solutions.normalization import batchnorm_backward, batchnorm_forward, init_
 __all__ = [
     "sgd_step",
     "sgd_momentum_step",
+    "rmsprop_step",
+    "AdamState",
+    "adam_step",
+    "scheduled_lr",
     "init_mlp",
     "mlp_loss",
     "LayerActivity",
@@ -185,6 +189,210 @@ def sgd_momentum_step(params, grads, velocity, lr, momentum=0.9):
     return new_params, new_velocity
 
 
+def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
+    r"""One step of RMSprop: SGD with each entry's step divided by its recent gradient size.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Current parameters. Not modified.
+    grads : dict of str to ndarray
+        Gradients, same keys and shapes as ``params``.
+    state : dict of str to ndarray or None
+        Running average of the squared gradients of every parameter from the
+        previous step; ``None`` at the first step (zeros). Not modified.
+    lr : float
+        Learning rate.
+    alpha : float, optional
+        Fraction of the running average kept from one step to the next
+        (default 0.99, PyTorch's).
+    eps : float, optional
+        Added to the square root in the denominator (default 1e-8).
+
+    Returns
+    -------
+    new_params : dict of str to ndarray
+    new_state : dict of str to ndarray
+        The new running averages; pass them back in at the next step.
+
+    Raises
+    ------
+    ValueError
+        If the dicts do not have the same keys.
+
+    Notes
+    -----
+    The rule of ``torch.optim.RMSprop`` (no momentum, not centred):
+
+    .. math::
+
+        v \leftarrow \alpha v + (1 - \alpha)\, g \odot g, \qquad
+        \theta \leftarrow \theta - \eta\, \frac{g}{\sqrt v + \epsilon} .
+
+    Every entry gets its own step size: entries whose gradients are large
+    take smaller steps, entries with small gradients larger ones.
+
+    References
+    ----------
+    .. [1] T. Tieleman and G. Hinton, "Lecture 6.5 - RMSprop", Coursera:
+       Neural Networks for Machine Learning, 2012.
+    """
+    _same_keys(params, grads, "grads")
+    if state is None:
+        state = {name: np.zeros_like(p) for name, p in params.items()}
+    _same_keys(params, state, "state")
+    new_state = {name: alpha * state[name] + (1 - alpha) * grads[name] * grads[name] for name in params}
+    new_params = {name: params[name] - lr * grads[name] / (np.sqrt(new_state[name]) + eps) for name in params}
+    return new_params, new_state
+
+
+class AdamState(NamedTuple):
+    """What Adam keeps from one step to the next (see :func:`adam_step`)."""
+
+    t: int
+    """Number of steps taken so far (0 before the first one)."""
+    m: dict
+    """Running average of the gradients (first moment), one array per parameter."""
+    v: dict
+    """Running average of the squared gradients (second moment), one array per parameter."""
+
+
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    r"""One step of Adam, with the semantics of ``torch.optim.Adam`` (no weight decay).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Current parameters. Not modified.
+    grads : dict of str to ndarray
+        Gradients, same keys and shapes as ``params``.
+    state : AdamState or None
+        The step count and the two running averages from the previous step;
+        ``None`` at the first step (count 0, averages zero). Not modified.
+    lr : float
+        Learning rate (PyTorch's default is 1e-3).
+    beta1 : float, optional
+        Decay of the running average of the gradients (default 0.9).
+    beta2 : float, optional
+        Decay of the running average of the squared gradients (default 0.999).
+    eps : float, optional
+        Added to the square root in the denominator (default 1e-8).
+
+    Returns
+    -------
+    new_params : dict of str to ndarray
+        In the order of ``params``; the arrays of ``params`` are left unchanged.
+    new_state : AdamState
+        Step count ``state.t + 1`` and the new averages (dicts in the order of
+        ``params``); pass it back in at the next step.
+
+    Raises
+    ------
+    ValueError
+        If the dicts do not have the same keys.
+
+    Notes
+    -----
+    With :math:`t` the number of this step (1 for the first):
+
+    .. math::
+
+        m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2)\, g \odot g,
+
+        \hat m = \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad
+        \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon} .
+
+    The averages start at zero, so in the first steps they are too small;
+    dividing by :math:`1 - \beta^t` (the *bias correction*) makes them
+    unbiased. At the first step :math:`\hat m = g` and :math:`\hat v = g^2`,
+    so every entry moves by about :math:`\eta`, whatever the size of its
+    gradient. Results are in the dtype of the parameters (float32 stays
+    float32).
+
+    References
+    ----------
+    .. [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic
+       optimization", ICLR 2015.
+    """
+    _same_keys(params, grads, "grads")
+    if state is None:
+        zeros = {name: np.zeros_like(p) for name, p in params.items()}
+        state = AdamState(t=0, m=zeros, v=dict(zeros))
+    _same_keys(params, state.m, "state.m")
+    _same_keys(params, state.v, "state.v")
+    t = int(state.t) + 1
+    m = {name: beta1 * state.m[name] + (1 - beta1) * grads[name] for name in params}
+    v = {name: beta2 * state.v[name] + (1 - beta2) * grads[name] * grads[name] for name in params}
+    correction1 = 1 - beta1 ** t
+    correction2 = 1 - beta2 ** t
+    new_params = {name: params[name] - lr * (m[name] / correction1) / (np.sqrt(v[name] / correction2) + eps)
+                  for name in params}
+    return new_params, AdamState(t=t, m=m, v=v)
+
+
+def scheduled_lr(step, base_lr, schedule="constant", total_steps=None, warmup_steps=0,
+                 drop_every=None, drop_factor=0.1, min_lr=0.0):
+    r"""The learning rate of one step under a learning-rate schedule.
+
+    Parameters
+    ----------
+    step : int
+        Number of the step, from 0.
+    base_lr : float
+        The learning rate the schedule starts from (after any warm-up).
+    schedule : {"constant", "step", "cosine"}, optional
+        ``"constant"``: ``base_lr``. ``"step"``: multiplied by ``drop_factor``
+        every ``drop_every`` steps. ``"cosine"``: from ``base_lr`` down to
+        ``min_lr`` along half a cosine over ``total_steps``.
+    total_steps : int, optional
+        Length of training in steps (needed for ``"cosine"``).
+    warmup_steps : int, optional
+        Number of warm-up steps (default 0): during them the rate grows
+        linearly, ``base_lr * (step + 1) / warmup_steps``, and the schedule
+        runs over the remaining steps.
+    drop_every : int, optional
+        Steps between two drops (needed for ``"step"``).
+    drop_factor : float, optional
+        Factor of each drop of the step schedule (default 0.1).
+    min_lr : float, optional
+        Final learning rate of the cosine schedule (default 0).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        On an unknown schedule or a missing ``total_steps``/``drop_every``.
+
+    Notes
+    -----
+    With :math:`s` the number of steps since the warm-up ended and :math:`S`
+    the number of steps after it, the cosine schedule is
+    :math:`\eta_s = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})(1 + \cos(\pi s / S))`
+    (Loshchilov and Hutter's SGDR without restarts); the step schedule is
+    :math:`\eta_s = \eta_0\, \gamma^{\lfloor s / k \rfloor}`.
+    """
+    if step < warmup_steps:
+        return float(base_lr * (step + 1) / warmup_steps)
+    s = step - warmup_steps
+    if schedule == "constant":
+        return float(base_lr)
+    if schedule == "step":
+        if not drop_every:
+            raise ValueError("the step schedule needs drop_every")
+        return float(base_lr * drop_factor ** (s // drop_every))
+    if schedule == "cosine":
+        if not total_steps:
+            raise ValueError("the cosine schedule needs total_steps")
+        span = max(total_steps - warmup_steps, 1)
+        progress = min(s / span, 1.0)
+        return float(min_lr + 0.5 * (base_lr - min_lr) * (1 + math.cos(math.pi * progress)))
+    raise ValueError(f"schedule must be 'constant', 'step' or 'cosine'; got {schedule!r}")
+
+
 # --------------------------------------------------------------------------
 # the network
 # --------------------------------------------------------------------------
@@ -267,6 +475,19 @@ def _n_layers(params, batchnorm=False):
             f"{' (with batch norm)' if batchnorm else ''}; got {sorted(params)}"
         )
     return L
+
+
+FLAT = 0.05
+"""A unit is on a flat part of its activation when the derivative is below this fraction of its maximum."""
+
+
+def _flat(z, h, activation):
+    """Boolean array: where the derivative of ``activation`` at ``z`` (output ``h``) is below ``FLAT`` of its maximum."""
+    if activation == "relu":
+        return z <= 0
+    if activation == "tanh":
+        return 1 - h * h < FLAT               # tanh' = 1 - h^2, at most 1
+    return h * (1 - h) < FLAT * 0.25            # sigmoid' = h (1 - h), at most 1/4
 
 
 def _activate(a, activation):
@@ -406,6 +627,17 @@ class LayerActivity(NamedTuple):
     """Standard deviation (ddof=0) of the activations ``h_l``, shape (L-1,)."""
     grad_std: np.ndarray
     """Standard deviation of ``dL/dz_l``, the gradient at the affine output ``z_l`` (before batch norm), shape (L-1,)."""
+    saturated_frac: np.ndarray
+    """Fraction of the activations of each layer that sit on a flat part of the nonlinearity, shape (L-1,).
+
+    An entry counts when the derivative of the activation there is below
+    :data:`FLAT` (5 %) of its largest value: ``|tanh| > 0.975``, a sigmoid
+    below 0.0127 or above 0.987, or a ReLU input ``<= 0`` (an inactive unit)."""
+    dead_frac: np.ndarray
+    """Fraction of the units of each layer that are flat for *every* sample of the batch, shape (L-1,).
+
+    Such a unit passes no gradient at all for this batch: a dead ReLU, or a
+    tanh/sigmoid unit saturated on every sample."""
 
 
 def mlp_forward_backward(params, x, y=None, activation="relu", batchnorm=False, reg=0.0,
@@ -473,7 +705,7 @@ def mlp_forward_backward(params, x, y=None, activation="relu", batchnorm=False, 
     new_running = {} if batchnorm else None
 
     h = x
-    caches, outputs = [], []
+    caches, outputs, flat = [], [], []
     for l in range(1, L):
         z, affine_cache = affine_forward(h, params[f"W{l}"], params[f"b{l}"])
         bn_cache = None
@@ -483,6 +715,8 @@ def mlp_forward_backward(params, x, y=None, activation="relu", batchnorm=False, 
         h, act_cache = act_forward(z)
         caches.append((affine_cache, bn_cache, act_cache))
         outputs.append(h)
+        if return_activity:
+            flat.append(_flat(z, h, activation))
     scores, last_cache = affine_forward(h, params[f"W{L}"], params[f"b{L}"])
     if y is None:
         return scores
@@ -510,6 +744,8 @@ def mlp_forward_backward(params, x, y=None, activation="relu", batchnorm=False, 
         act_mean=np.array([np.mean(h) for h in outputs]),
         act_std=np.array([np.std(h) for h in outputs]),
         grad_std=grad_std,
+        saturated_frac=np.array([np.mean(f) for f in flat]),
+        dead_frac=np.array([np.mean(np.all(f, axis=0)) for f in flat]),
     )
     return loss, grads, new_running, activity
 
@@ -607,6 +843,8 @@ class TrainResult(NamedTuple):
     """Batch norm's running statistics after the last step (None without batch norm)."""
     loss_history: np.ndarray
     """Mini-batch loss (with regularization) of every iteration, shape (iterations,)."""
+    lr_history: np.ndarray
+    """Learning rate used at every iteration, shape (iterations,)."""
     train_acc: np.ndarray
     """Accuracy on the whole training set after each epoch (evaluation mode), shape (epochs,)."""
     val_acc: np.ndarray
@@ -621,31 +859,42 @@ class TrainResult(NamedTuple):
     """Standard deviation of each hidden layer's activations at each recorded iteration, shape (R, L-1)."""
     grad_std: np.ndarray
     """Standard deviation of each hidden layer's ``dL/dz`` (see :class:`LayerActivity`), shape (R, L-1)."""
+    saturated_frac: np.ndarray
+    """:attr:`LayerActivity.saturated_frac` of each hidden layer at each recorded iteration, shape (R, L-1)."""
+    dead_frac: np.ndarray
+    """:attr:`LayerActivity.dead_frac` of each hidden layer at each recorded iteration, shape (R, L-1)."""
     diverged: bool
     """True when the loss became inf or NaN; training stopped there and later entries are NaN."""
 
 
+OPTIMIZERS = ("sgd", "rmsprop", "adam")
+"""Names accepted by the ``optimizer`` argument of :func:`train`."""
+
+
 def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
-          activation="relu", batchnorm=False, reg=0.0, momentum=0.0, lr_decay=1.0, record_every=10):
-    r"""Train an MLP with mini-batch SGD (optionally with momentum) and record what happens.
+          activation="relu", batchnorm=False, reg=0.0, momentum=0.0, lr_decay=1.0, record_every=10,
+          optimizer="sgd", probe=None):
+    r"""Train an MLP with a mini-batch optimizer and record what happens.
 
     Parameters
     ----------
     params : dict of str to ndarray
         Initial parameters (e.g. from :func:`init_mlp`). Not modified.
-    x_train : ndarray, shape (N, D)
-    y_train : ndarray of int, shape (N,)
+    x_train : ndarray, shape (N_train, D)
+    y_train : ndarray of int, shape (N_train,)
     x_val : ndarray, shape (M, D)
     y_val : ndarray of int, shape (M,)
-    lr : float
-        Initial learning rate.
+    lr : float or callable
+        Learning rate; or a function of the iteration number (from 0)
+        returning the learning rate of that iteration, such as a schedule
+        built on :func:`scheduled_lr`.
     epochs : int
         Number of passes over the training set.
     batch_size : int
         Samples per mini-batch. Each epoch visits a fresh random permutation
-        of the training set in ``max(N // batch_size, 1)`` batches; the last
-        ``N % batch_size`` samples of the permutation are left out of that
-        epoch (so every batch has the same size, which batch norm likes).
+        of the training set in ``max(N_train // batch_size, 1)`` batches; the
+        last ``N_train % batch_size`` samples of the permutation are left out
+        of that epoch (so every batch has the same size, which batch norm likes).
     rng : numpy.random.Generator
         Draws the permutations.
     activation : {"relu", "tanh", "sigmoid"}, optional
@@ -654,20 +903,30 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
     reg : float, optional
         L2 regularization strength (see :func:`mlp_forward_backward`).
     momentum : float, optional
-        0 (default): :func:`sgd_step`; otherwise :func:`sgd_momentum_step`
-        with this momentum.
+        Momentum of the ``"sgd"`` optimizer: 0 (default) is :func:`sgd_step`,
+        anything else :func:`sgd_momentum_step`. Ignored by the others.
     lr_decay : float, optional
-        The learning rate is multiplied by this after every epoch (default 1).
+        A float ``lr`` is multiplied by this after every epoch (default 1);
+        ignored when ``lr`` is callable.
     record_every : int, optional
-        Record update ratios and activation/gradient statistics every this
-        many iterations (and at iteration 0).
+        Record update ratios and the layer statistics every this many
+        iterations (and at iteration 0).
+    optimizer : {"sgd", "rmsprop", "adam"}, optional
+        The update rule: :func:`sgd_step` / :func:`sgd_momentum_step`,
+        :func:`rmsprop_step` or :func:`adam_step` (with their default
+        decay rates).
+    probe : tuple of ndarray, optional
+        ``(x, y)``: measure the layer statistics (standard deviations,
+        saturated and dead fractions) on this fixed set of samples, with the
+        current parameters, instead of on the current mini-batch. A fixed
+        set makes "dead" mean dead on those samples, not on one batch.
 
     Returns
     -------
     TrainResult
-        Final parameters and running statistics, the loss of every
-        iteration, train/validation accuracy and validation loss per epoch,
-        and the monitoring history.
+        Final parameters and running statistics, the loss and learning rate
+        of every iteration, train/validation accuracy and validation loss per
+        epoch, and the monitoring history.
 
     Notes
     -----
@@ -677,6 +936,8 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
     ``diverged`` is True and the remaining history is NaN; floating-point
     warnings on the way there are silenced.
     """
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
     x_train = np.asarray(x_train)
     y_train = np.asarray(y_train)
     N = x_train.shape[0]
@@ -686,9 +947,12 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
     L = len(weights)
 
     loss_history = np.full(epochs * per_epoch, np.nan)
+    lr_history = np.full(epochs * per_epoch, np.nan)
     train_acc, val_acc, val_loss = (np.full(epochs, np.nan) for _ in range(3))
-    record_iters, ratio_rows, act_rows, grad_rows = [], [], [], []
-    running, velocity, diverged = None, None, False
+    record_iters, ratio_rows = [], []
+    layer_rows = {"act_std": [], "grad_std": [], "saturated_frac": [], "dead_frac": []}
+    running, state, diverged = None, None, False
+    epoch_lr = lr
     it = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs):
@@ -698,23 +962,35 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
                 record = it % record_every == 0
                 result = mlp_forward_backward(
                     params, x_train[idx], y_train[idx], activation=activation, batchnorm=batchnorm,
-                    reg=reg, running=running, training=True, return_activity=record)
-                loss, grads, running = result[:3]
+                    reg=reg, running=running, training=True, return_activity=record and probe is None)
+                loss, grads, new_running = result[:3]
                 loss_history[it] = loss
                 if not np.isfinite(loss):
                     diverged = True
                     break
-                if momentum:
-                    new_params, velocity = sgd_momentum_step(params, grads, velocity, lr, momentum)
+                step_lr = float(lr(it)) if callable(lr) else epoch_lr
+                lr_history[it] = step_lr
+                if optimizer == "adam":
+                    new_params, state = adam_step(params, grads, state, step_lr)
+                elif optimizer == "rmsprop":
+                    new_params, state = rmsprop_step(params, grads, state, step_lr)
+                elif momentum:
+                    new_params, state = sgd_momentum_step(params, grads, state, step_lr, momentum)
                 else:
-                    new_params = sgd_step(params, grads, lr)
+                    new_params = sgd_step(params, grads, step_lr)
                 if record:
+                    if probe is None:
+                        activity = result[3]
+                    else:  # the current parameters on the fixed probe set (running statistics left alone)
+                        activity = mlp_forward_backward(
+                            params, probe[0], probe[1], activation=activation, batchnorm=batchnorm, reg=reg,
+                            running=running, training=True, return_activity=True)[3]
                     ratios = update_ratio({w: params[w] for w in weights}, {w: new_params[w] for w in weights})
                     record_iters.append(it)
                     ratio_rows.append([ratios[w] for w in weights])
-                    act_rows.append(result[3].act_std)
-                    grad_rows.append(result[3].grad_std)
-                params = new_params
+                    for field, rows in layer_rows.items():
+                        rows.append(getattr(activity, field))
+                params, running = new_params, new_running
                 it += 1
             if diverged:
                 break
@@ -723,22 +999,24 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
             scores = mlp_forward_backward(params, x_val, None, activation=activation, batchnorm=batchnorm,
                                           running=running, training=False)
             val_loss[epoch] = cross_entropy(scores, y_val)[0]
-            lr *= lr_decay
+            if not callable(lr):
+                epoch_lr *= lr_decay
 
     ratio_rows = np.array(ratio_rows, dtype=np.float64).reshape(-1, L)
+    # explicit row count: with no hidden layer (L == 1) there are 0 columns, and -1 cannot be inferred
+    layers = {field: np.array(rows, dtype=np.float64).reshape(len(rows), L - 1) for field, rows in layer_rows.items()}
     return TrainResult(
         params=params,
         running=running,
         loss_history=loss_history,
+        lr_history=lr_history,
         train_acc=train_acc,
         val_acc=val_acc,
         val_loss=val_loss,
         record_iters=np.array(record_iters, dtype=np.int64),
         update_ratios={w: ratio_rows[:, i] for i, w in enumerate(weights)},
-        # explicit row count: with no hidden layer (L == 1) there are 0 columns, and -1 cannot be inferred
-        act_std=np.array(act_rows, dtype=np.float64).reshape(len(act_rows), L - 1),
-        grad_std=np.array(grad_rows, dtype=np.float64).reshape(len(grad_rows), L - 1),
         diverged=diverged,
+        **layers,
     )
 
 

@@ -21,10 +21,12 @@ from solutions.normalization import RunningStats, batchnorm_forward, init_runnin
 from solutions.preprocessing import fit_standardize, standardize
 from solutions import training
 from solutions.training import (
+    AdamState,
     LayerActivity,
     TrainResult,
     Trial,
     accuracy,
+    adam_step,
     grid_search,
     init_mlp,
     make_spiral,
@@ -32,8 +34,10 @@ from solutions.training import (
     mlp_loss,
     predict,
     random_search,
+    rmsprop_step,
     sample_config,
     sample_log_uniform,
+    scheduled_lr,
     sgd_momentum_step,
     sgd_step,
     train,
@@ -136,6 +140,183 @@ def test_sgd_momentum_terminal_velocity():
     for _ in range(300):
         params, v = sgd_momentum_step(params, g, v, 0.01, momentum=0.9)
     assert_allclose(v["w"], -0.01 * g["w"] / 0.1, rtol=1e-10)
+
+
+# --------------------------------------------------------------------------
+# RMSprop, Adam and learning-rate schedules
+# --------------------------------------------------------------------------
+
+
+def _rmsprop_by_hand(param, grad_seq, lr, alpha, eps):
+    """RMSprop for one array, entry by entry with ``math``: the rule of Tieleman and Hinton as PyTorch writes it."""
+    theta = [float(t) for t in param.ravel()]
+    square = [0.0] * len(theta)
+    for g in grad_seq:
+        for i, gi in enumerate(g.ravel()):
+            square[i] = alpha * square[i] + (1 - alpha) * gi * gi
+            theta[i] -= lr * gi / (math.sqrt(square[i]) + eps)
+    return np.array(theta).reshape(param.shape), np.array(square).reshape(param.shape)
+
+
+def _adam_by_hand(param, grad_seq, lr, beta1, beta2, eps):
+    """Algorithm 1 of Kingma and Ba, entry by entry with ``math``."""
+    theta = [float(t) for t in param.ravel()]
+    m = [0.0] * len(theta)
+    v = [0.0] * len(theta)
+    for t, g in enumerate(grad_seq, start=1):
+        for i, gi in enumerate(g.ravel()):
+            m[i] = beta1 * m[i] + (1 - beta1) * gi
+            v[i] = beta2 * v[i] + (1 - beta2) * gi ** 2
+            m_hat = m[i] / (1 - beta1 ** t)
+            v_hat = v[i] / (1 - beta2 ** t)
+            theta[i] -= lr * m_hat / (math.sqrt(v_hat) + eps)
+    shape = param.shape
+    return np.array(theta).reshape(shape), np.array(m).reshape(shape), np.array(v).reshape(shape)
+
+
+def test_rmsprop_matches_the_rule_written_out_and_does_not_mutate():
+    rng = np.random.default_rng(20)
+    params = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(2)}
+    grad_seq = [{k: rng.standard_normal(v.shape) * 10.0 ** rng.integers(-3, 2) for k, v in params.items()}
+                for _ in range(5)]
+    saved = _copy(params)
+    p, state = params, None
+    for g in grad_seq:
+        before_g = _copy(g)
+        p, new_state = rmsprop_step(p, g, state, lr=0.01, alpha=0.9, eps=1e-6)
+        _assert_unchanged(before_g, g)
+        state = new_state
+    _assert_unchanged(saved, params)
+    for k in params:
+        theta, square = _rmsprop_by_hand(params[k], [g[k] for g in grad_seq], 0.01, 0.9, 1e-6)
+        assert_allclose(p[k], theta, rtol=1e-12, atol=1e-15)
+        assert_allclose(state[k], square, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("beta1, beta2, eps", [(0.9, 0.999, 1e-8), (0.5, 0.9, 1e-3), (0.0, 0.99, 1e-8)])
+def test_adam_matches_kingma_and_ba_written_out(beta1, beta2, eps):
+    rng = np.random.default_rng(21)
+    params = {"W1": rng.standard_normal((4, 3)), "b1": rng.standard_normal(3), "W2": rng.standard_normal((3, 2))}
+    grad_seq = [{k: rng.standard_normal(v.shape) * 10.0 ** rng.integers(-5, 2) for k, v in params.items()}
+                for _ in range(7)]
+    saved = _copy(params)
+    p, state = params, None
+    for g in grad_seq:
+        p, state = adam_step(p, g, state, lr=0.05, beta1=beta1, beta2=beta2, eps=eps)
+    _assert_unchanged(saved, params)
+    assert isinstance(state, AdamState) and state.t == 7
+    assert list(p) == list(state.m) == list(state.v) == list(params)
+    for k in params:
+        theta, m, v = _adam_by_hand(params[k], [g[k] for g in grad_seq], 0.05, beta1, beta2, eps)
+        assert_allclose(p[k], theta, rtol=1e-12, atol=1e-14)
+        assert_allclose(state.m[k], m, rtol=1e-12, atol=1e-300)
+        assert_allclose(state.v[k], v, rtol=1e-12, atol=1e-300)
+
+
+def test_adam_first_step_moves_every_entry_by_the_learning_rate():
+    """Bias correction: at t = 1, m_hat = g and v_hat = g**2, so each entry moves by lr (up to eps), whatever |g|."""
+    g = {"w": np.array([1e-4, -3.0, 250.0, -1e-2])}
+    new, state = adam_step({"w": np.zeros(4)}, g, None, lr=0.01, eps=1e-12)
+    assert_allclose(new["w"], -0.01 * np.sign(g["w"]), rtol=1e-7)
+    assert state.t == 1
+    zero_grad, _ = adam_step({"w": np.ones(3)}, {"w": np.zeros(3)}, None, lr=0.1)
+    assert_array_equal(zero_grad["w"], np.ones(3))
+
+
+def test_adam_and_rmsprop_keep_float32_and_check_keys():
+    params = {"W": np.ones((2, 2), np.float32)}
+    grads = {"W": np.full((2, 2), 0.5, np.float32)}
+    new, state = adam_step(params, grads, None, lr=0.1)
+    assert new["W"].dtype == state.m["W"].dtype == state.v["W"].dtype == np.float32
+    new, square = rmsprop_step(params, grads, None, lr=0.1)
+    assert new["W"].dtype == square["W"].dtype == np.float32
+    with pytest.raises(ValueError, match="same keys"):
+        adam_step(params, {"V": np.ones((2, 2))}, None, lr=0.1)
+    with pytest.raises(ValueError, match="same keys"):
+        adam_step(params, grads, AdamState(1, {"V": np.ones((2, 2))}, {"V": np.ones((2, 2))}), lr=0.1)
+    with pytest.raises(ValueError, match="same keys"):
+        rmsprop_step(params, grads, {"V": np.ones((2, 2))}, lr=0.1)
+
+
+def _torch_run(torch_optimizer, params, grad_seq, **options):
+    """Parameters and optimizer state after ``torch_optimizer`` took one step per gradient dict, in float64."""
+    torch = pytest.importorskip("torch")
+    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
+    opt = torch_optimizer(list(tensors.values()), **options)
+    for g in grad_seq:
+        for k, t in tensors.items():
+            t.grad = torch.tensor(g[k], dtype=torch.float64)
+        opt.step()
+    state = {k: opt.state[t] for k, t in tensors.items()}
+    return {k: t.detach().numpy() for k, t in tensors.items()}, state
+
+
+def test_adam_matches_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(22)
+    params = {"W": rng.standard_normal((5, 4)), "b": rng.standard_normal(4)}
+    grad_seq = [{k: rng.standard_normal(v.shape) * 10.0 ** rng.integers(-6, 2) for k, v in params.items()}
+                for _ in range(12)]
+    for lr, betas, eps in [(1e-3, (0.9, 0.999), 1e-8), (0.2, (0.8, 0.95), 1e-4)]:
+        expected, torch_state = _torch_run(torch.optim.Adam, params, grad_seq, lr=lr, betas=betas, eps=eps)
+        p, state = params, None
+        for g in grad_seq:
+            p, state = adam_step(p, g, state, lr, beta1=betas[0], beta2=betas[1], eps=eps)
+        assert state.t == int(torch_state["W"]["step"]) == 12
+        for k in params:
+            assert_allclose(p[k], expected[k], rtol=1e-12, atol=1e-14)
+            assert_allclose(state.m[k], torch_state[k]["exp_avg"].numpy(), rtol=1e-12, atol=1e-300)
+            assert_allclose(state.v[k], torch_state[k]["exp_avg_sq"].numpy(), rtol=1e-12, atol=1e-300)
+
+
+def test_rmsprop_matches_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(23)
+    params = {"W": rng.standard_normal((3, 3)), "b": rng.standard_normal(3)}
+    grad_seq = [{k: rng.standard_normal(v.shape) for k, v in params.items()} for _ in range(9)]
+    expected, torch_state = _torch_run(torch.optim.RMSprop, params, grad_seq, lr=0.01, alpha=0.95, eps=1e-6)
+    p, state = params, None
+    for g in grad_seq:
+        p, state = rmsprop_step(p, g, state, 0.01, alpha=0.95, eps=1e-6)
+    for k in params:
+        assert_allclose(p[k], expected[k], rtol=1e-12, atol=1e-14)
+        assert_allclose(state[k], torch_state[k]["square_avg"].numpy(), rtol=1e-12)
+
+
+def test_scheduled_lr_formulas():
+    assert scheduled_lr(17, 0.3) == 0.3
+    steps = [scheduled_lr(s, 0.5, "step", drop_every=10, drop_factor=0.5) for s in (0, 9, 10, 19, 20, 35)]
+    assert_allclose(steps, [0.5, 0.5, 0.25, 0.25, 0.125, 0.0625], rtol=1e-15)
+    cosine = [scheduled_lr(s, 1.0, "cosine", total_steps=100, min_lr=0.1) for s in (0, 50, 100, 150)]
+    assert_allclose(cosine, [1.0, 0.55, 0.1, 0.1], rtol=1e-12)
+    # Warm-up: linear up to base_lr, then the schedule runs over the remaining steps.
+    warm = [scheduled_lr(s, 0.2, "cosine", total_steps=110, warmup_steps=10) for s in (0, 4, 9, 10, 60, 110)]
+    assert_allclose(warm, [0.02, 0.1, 0.2, 0.2, 0.1, 0.0], rtol=1e-12, atol=1e-15)
+    for kwargs in ({"schedule": "step"}, {"schedule": "cosine"}, {"schedule": "exp"}):
+        with pytest.raises(ValueError):
+            scheduled_lr(3, 0.1, **kwargs)
+
+
+def test_scheduled_lr_matches_torch_schedulers():
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.4)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=30, eta_min=0.01)
+    got = []
+    for _ in range(30):
+        got.append(opt.param_groups[0]["lr"])
+        opt.step()
+        cosine.step()
+    assert_allclose(got, [scheduled_lr(s, 0.4, "cosine", total_steps=30, min_lr=0.01) for s in range(30)],
+                    rtol=1e-12)
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.4)
+    step = torch.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.3)
+    got = []
+    for _ in range(30):
+        got.append(opt.param_groups[0]["lr"])
+        opt.step()
+        step.step()
+    assert_allclose(got, [scheduled_lr(s, 0.4, "step", drop_every=7, drop_factor=0.3) for s in range(30)],
+                    rtol=1e-12)
 
 
 # --------------------------------------------------------------------------
@@ -522,6 +703,87 @@ def test_train_stops_when_the_loss_diverges(spiral):
     stop = int(np.argmax(~np.isfinite(result.loss_history)))
     assert np.isfinite(result.loss_history[:stop]).all()
     assert np.isnan(result.loss_history[stop + 1:]).all()
+
+
+def test_layer_activity_saturated_and_dead_fractions():
+    """Flat entries: ReLU input <= 0, |tanh| > 0.975, sigmoid derivative below 5 % of 1/4; dead: flat for every row."""
+    rng = np.random.default_rng(15)
+    x = rng.standard_normal((9, 4))
+    y = rng.integers(0, 3, 9)
+    for activation in ("relu", "tanh", "sigmoid"):
+        params = _params(rng, [4, 8, 3], scale=2.0)
+        params["b1"][:2] = [-50.0, 50.0]           # unit 0 below its kink on every row; unit 1 always far right
+        *_, activity = mlp_forward_backward(params, x, y, activation, return_activity=True)
+        z = x @ params["W1"] + params["b1"]
+        if activation == "relu":
+            flat = z <= 0
+        elif activation == "tanh":
+            flat = np.abs(np.tanh(z)) > math.sqrt(0.95)
+        else:
+            s = 1 / (1 + np.exp(-z))
+            flat = s * (1 - s) < 0.0125
+        assert_allclose(activity.saturated_frac, [flat.mean()], rtol=1e-12)
+        assert_allclose(activity.dead_frac, [flat.all(axis=0).mean()], rtol=1e-12)
+        expected_dead = {"relu": 1, "tanh": 2, "sigmoid": 2}[activation]
+        assert activity.dead_frac[0] >= expected_dead / 8
+
+
+def test_train_with_rmsprop_and_adam_learns_the_spiral(spiral):
+    xtr, ytr, xva, yva = spiral
+    for optimizer, lr in [("rmsprop", 3e-3), ("adam", 1e-2)]:
+        params = init_mlp([2, 64, 64, 3], np.random.default_rng(6))
+        result = train(params, xtr, ytr, xva, yva, lr=lr, epochs=60, batch_size=30, rng=np.random.default_rng(7),
+                       optimizer=optimizer)
+        assert result.loss_history[-5:].mean() < 0.5 * result.loss_history[:5].mean(), optimizer
+        assert result.train_acc[-1] > 0.9, optimizer
+    with pytest.raises(ValueError, match="optimizer"):
+        train(params, xtr, ytr, xva, yva, lr=0.1, epochs=1, batch_size=30, rng=np.random.default_rng(7),
+              optimizer="adagrad")
+
+
+def test_train_adam_takes_the_steps_of_adam_step(spiral):
+    xtr, ytr, xva, yva = spiral
+    params = init_mlp([2, 8, 3], np.random.default_rng(12))
+    result = train(params, xtr, ytr, xva, yva, lr=0.01, epochs=1, batch_size=50, rng=np.random.default_rng(13),
+                   optimizer="adam")
+    order = np.random.default_rng(13).permutation(150)
+    p, state = params, None
+    for k in range(3):
+        idx = order[50 * k:50 * (k + 1)]
+        _, grads, _ = mlp_forward_backward(p, xtr[idx], ytr[idx])
+        p, state = adam_step(p, grads, state, 0.01)
+    for name in params:
+        assert_allclose(result.params[name], p[name], rtol=1e-13, atol=1e-15)
+
+
+def test_train_with_a_schedule_records_the_learning_rates(spiral):
+    xtr, ytr, xva, yva = spiral
+    params = init_mlp([2, 10, 3], np.random.default_rng(8))
+
+    def schedule(it):
+        return scheduled_lr(it, 0.5, "cosine", total_steps=12, warmup_steps=3)
+
+    result = train(params, xtr, ytr, xva, yva, lr=schedule, epochs=2, batch_size=25, rng=np.random.default_rng(9),
+                   lr_decay=0.0)                   # ignored with a callable lr
+    assert_allclose(result.lr_history, [schedule(it) for it in range(12)], rtol=1e-15)
+    plain = train(params, xtr, ytr, xva, yva, lr=0.5, epochs=2, batch_size=25, rng=np.random.default_rng(9),
+                  lr_decay=0.1)
+    assert_allclose(plain.lr_history, [0.5] * 6 + [0.05] * 6, rtol=1e-15)
+
+
+def test_train_probe_measures_the_layers_on_a_fixed_set(spiral):
+    xtr, ytr, xva, yva = spiral
+    params = init_mlp([2, 30, 30, 3], np.random.default_rng(16))
+    result = train(params, xtr, ytr, xva, yva, lr=0.3, epochs=2, batch_size=25, rng=np.random.default_rng(17),
+                   record_every=4, probe=(xva, yva))
+    assert result.saturated_frac.shape == result.dead_frac.shape == (len(result.record_iters), 2)
+    *_, first = mlp_forward_backward(params, xva, yva, return_activity=True)
+    assert_allclose(result.act_std[0], first.act_std, rtol=1e-14)
+    assert_allclose(result.dead_frac[0], first.dead_frac, rtol=0)
+    assert_allclose(result.saturated_frac[0], first.saturated_frac, rtol=1e-14)
+    final = train(params, xtr, ytr, xva, yva, lr=0.3, epochs=2, batch_size=25, rng=np.random.default_rng(17))
+    for k in params:                               # the probe only watches: same training
+        assert_array_equal(final.params[k], result.params[k])
 
 
 # --------------------------------------------------------------------------

@@ -25,6 +25,16 @@ built to sit exactly on it: a sample of zeros with zero first-layer biases,
 whose first pre-activations are exactly 0 in any order of summation (the
 docstring's rule: ReLU's derivative is 0 there).
 
+``adam_step`` is tried at the first step (``state=None``, also with some
+gradients exactly 0 and with tiny gradients of about 1e-5, where putting
+``eps`` inside the square root makes the step about ten times smaller) and
+from given states after 1 to 250 steps, with
+PyTorch's default and other ``beta1``/``beta2``, ``eps=1e-3``, a net with
+``gamma``/``beta``, a 4-D weight and float32. The new parameters, the step
+count and both running averages are compared; the state must come back as
+an ``AdamState`` (the NamedTuple the notebook gives), with the dtype of the
+parameters.
+
 ``update_ratio`` is tried on random parameters moved by relative amounts from
 1e-4 to 1e-1, 1-D to 4-D arrays, an unchanged parameter (ratio 0), a bias of
 norm 0 that moved (``inf``) or did not (``nan``), and float32.
@@ -70,6 +80,7 @@ import numpy as np
 
 from autograder.judge.compare import compare
 from autograder.judge.specs import Case, hidden, normal
+from solutions.training import AdamState
 
 TOL = dict(rtol=1e-9, atol=1e-12, rtol32=1e-4, atol32=1e-5)
 
@@ -288,3 +299,45 @@ def _sample_log_uniform_cases(rng):
     low = float(10 ** rng.uniform(-6, -2))
     high = low * float(10 ** rng.uniform(1, 4))
     yield Case("30000 values on a random range of 1 to 4 decades", (_fresh(rng), low, high), {"size": 30000})
+
+
+# -- adam_step -------------------------------------------------------------------
+
+def _adam_state(rng, params, t):
+    """A state after ``t`` steps: first moments of either sign, positive second moments of matching size."""
+    m = {k: normal(rng, v.shape, 0.3, v.dtype) for k, v in params.items()}
+    v2 = {k: (m[k] ** 2 * rng.uniform(1.0, 4.0, v.shape) + normal(rng, v.shape, 0.05) ** 2).astype(v.dtype)
+          for k, v in params.items()}
+    return AdamState(t=int(t), m=m, v=v2)
+
+
+@hidden("training.adam_step", **TOL,
+        why="new parameters and the whole AdamState (step count, both running averages); inputs are read-only.")
+def _adam_step_cases(rng):
+    for n_layers, lr in [(1, 1e-3), (2, 0.01), (3, 0.1)]:
+        params = _net(rng, _sizes(rng, n_layers))
+        yield Case(f"first step (state None) of a {n_layers}-layer net, lr {lr:g}",
+                   (params, _grads_like(rng, params), None, lr))
+    params = _net(rng, _sizes(rng, 2))
+    grads = {k: np.where(rng.random(v.shape) < 0.3, 0.0, g) for (k, v), g in
+             zip(params.items(), _grads_like(rng, params).values())}
+    yield Case("first step, some gradients exactly 0", (params, grads, None, 0.01))
+    for t, betas in [(1, (0.9, 0.999)), (4, (0.8, 0.99)), (250, (0.9, 0.999)), (30, (0.5, 0.9))]:
+        params = _net(rng, _sizes(rng, 2))
+        state = _adam_state(rng, params, t)
+        yield Case(f"state after {t} step{'s' if t > 1 else ''}, beta1={betas[0]:g}, beta2={betas[1]:g}",
+                   (params, _grads_like(rng, params), state, 0.02),
+                   {"beta1": betas[0], "beta2": betas[1]})
+    params = _net(rng, _sizes(rng, 2), batchnorm=True)
+    yield Case("a net with batch norm's gamma and beta, state after 3 steps",
+               (params, _grads_like(rng, params), _adam_state(rng, params, 3), 1e-3))
+    params = {"W": normal(rng, (4, 3, 2, 2), 0.3), "b": normal(rng, 4, 0.1)}
+    tiny = {k: normal(rng, v.shape, 1e-5) for k, v in params.items()}
+    yield Case("first step with tiny gradients (about 1e-5, where eps matters)",
+               (params, tiny, None, 0.01))
+    params = _net(rng, _sizes(rng, 2))
+    yield Case("eps=1e-3, state after 5 steps", (params, _grads_like(rng, params),
+                                                _adam_state(rng, params, 5), 0.05), {"eps": 1e-3})
+    params = _net(rng, _sizes(rng, 2), dtype=np.float32)
+    yield Case("float32 parameters, gradients and state, after 10 steps",
+               (params, _grads_like(rng, params), _adam_state(rng, params, 10), 0.01))

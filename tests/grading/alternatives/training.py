@@ -1,4 +1,5 @@
 """Right training steps unlike ours: loops, other formulas, float64 computation, other random draws."""
+import collections
 import warnings
 
 import numpy as np
@@ -165,6 +166,57 @@ def log_uniform_float32_draws(rng, low, high, size=None):
     u = np.asarray(rng.random(size, dtype=np.float32), dtype=np.float64)
     v = np.clip(10.0 ** (np.log10(low) + u * (np.log10(high) - np.log10(low))), low, high)
     return float(v) if size is None else v
+# -- adam_step -------------------------------------------------------------------
+
+# The learner's notebook defines AdamState from the `# given:` cell; a NamedTuple with the same fields.
+AdamTuple = collections.namedtuple("AdamState", ["t", "m", "v"])
+
+
+def adam_step_pytorch_form(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """PyTorch's arrangement: step lr / (1 - beta1**t), denominator sqrt(v) / sqrt(1 - beta2**t) + eps."""
+    t = 1 if state is None else state[0] + 1
+    m = {k: (1 - beta1) * grads[k] + (0 if state is None else beta1 * state[1][k]) for k in params}
+    v = {k: (1 - beta2) * grads[k] * grads[k] + (0 if state is None else beta2 * state[2][k]) for k in params}
+    step_size = lr / (1 - beta1 ** t)
+    root_correction = (1 - beta2 ** t) ** 0.5
+    new = {k: params[k] - step_size * m[k] / (np.sqrt(v[k]) / root_correction + eps) for k in params}
+    return new, AdamTuple(t, m, v)
+
+
+def adam_step_float64_loops(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """A loop over the keys, float64 arithmetic cast back, a NumPy integer step count."""
+    if state is None:
+        state = AdamTuple(np.int64(0), {k: np.zeros(np.shape(p)) for k, p in params.items()},
+                          {k: np.zeros(np.shape(p)) for k, p in params.items()})
+    t = np.int64(state.t) + 1
+    new, m, v = {}, {}, {}
+    for k in params:
+        dtype = np.asarray(params[k]).dtype
+        g = np.asarray(grads[k], np.float64)
+        m64 = beta1 * np.asarray(state.m[k], np.float64) + (1 - beta1) * g
+        v64 = beta2 * np.asarray(state.v[k], np.float64) + (1 - beta2) * np.square(g)
+        m_hat = m64 / (1 - np.power(beta1, t))
+        v_hat = v64 / (1 - np.power(beta2, t))
+        new[k] = (np.asarray(params[k], np.float64) - lr * m_hat / (np.sqrt(v_hat) + eps)).astype(dtype)
+        m[k], v[k] = m64.astype(dtype), v64.astype(dtype)
+    return new, AdamTuple(t, m, v)
+
+
+def adam_step_copies_updated_in_place(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Copies every array, then updates the copies in place (``*=``, ``+=``) and prints a progress line."""
+    t = (0 if state is None else state.t) + 1
+    print(f"adam step {t}")
+    new, m, v = {}, {}, {}
+    for k, p in params.items():
+        m[k] = np.zeros_like(p) if state is None else state.m[k].copy()
+        v[k] = np.zeros_like(p) if state is None else state.v[k].copy()
+        m[k] *= beta1
+        m[k] += (1 - beta1) * grads[k]
+        v[k] *= beta2
+        v[k] += (1 - beta2) * grads[k] ** 2
+        new[k] = p.copy()
+        new[k] -= lr * (m[k] / (1 - beta1 ** t)) / (np.sqrt(v[k] / (1 - beta2 ** t)) + eps)
+    return new, AdamTuple(t, m, v)
 
 
 ALTERNATIVES = {
@@ -173,6 +225,7 @@ ALTERNATIVES = {
     "training.update_ratio": [update_ratio_linalg_norm, update_ratio_float64_sums],
     "training.sample_log_uniform": [log_uniform_power_of_ratio, log_uniform_natural_logs, log_uniform_global_state,
                                     log_uniform_float32_draws],
+    "training.adam_step": [adam_step_pytorch_form, adam_step_float64_loops, adam_step_copies_updated_in_place],
 }
 
 # The float32 shortcut of the functions whose inputs hold no float64 array: accepted by design

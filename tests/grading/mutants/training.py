@@ -219,3 +219,84 @@ MUTANTS = {
 for _qualname in ("training.sgd_step", "training.mlp_loss"):
     MUTANTS[_qualname] += [computed_in_float32(_qualname, __name__), float64_output(_qualname, __name__)]
 MUTANTS["training.update_ratio"] += [computed_in_float32("training.update_ratio", __name__)]
+
+# -- adam_step -------------------------------------------------------------------
+
+def _adam(params, grads, state, lr, beta1, beta2, eps, *, correct=True, old_t=False, eps_inside=False,
+          grad_not_m=False, sqrt_correction=True, keep_t=False):
+    from solutions.training import AdamState
+
+    if state is None:
+        state = AdamState(0, {k: np.zeros_like(v) for k, v in params.items()},
+                          {k: np.zeros_like(v) for k, v in params.items()})
+    t = state.t + 1
+    m = {k: beta1 * state.m[k] + (1 - beta1) * grads[k] for k in params}
+    v = {k: beta2 * state.v[k] + (1 - beta2) * grads[k] ** 2 for k in params}
+    power = state.t if old_t else t
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c1 = 1 - beta1 ** power if correct else 1.0
+        c2 = 1 - beta2 ** power if correct else 1.0
+        new = {}
+        for k in params:
+            first = grads[k] if grad_not_m else m[k] / c1
+            second = v[k] / c2 if sqrt_correction else None
+            if eps_inside:
+                denom = np.sqrt(second + eps)
+            elif sqrt_correction:
+                denom = np.sqrt(second) + eps
+            else:
+                denom = np.sqrt(v[k]) / c2 + eps
+            new[k] = params[k] - lr * first / denom
+    return new, AdamState(state.t if keep_t else t, m, v)
+
+
+def adam_step_no_bias_correction(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Uses the running averages m and v as they are, without dividing by 1 - beta**t."""
+    return _adam(params, grads, state, lr, beta1, beta2, eps, correct=False)
+
+
+def adam_step_correction_with_old_count(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Bias correction with the step count before this step (t - 1): off by one, 0/0 at the first step."""
+    return _adam(params, grads, state, lr, beta1, beta2, eps, old_t=True)
+
+
+def adam_step_eps_inside_sqrt(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Divides by sqrt(v_hat + eps) instead of sqrt(v_hat) + eps."""
+    return _adam(params, grads, state, lr, beta1, beta2, eps, eps_inside=True)
+
+
+def adam_step_gradient_in_numerator(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Steps along the raw gradient g / (sqrt(v_hat) + eps): the first moment is kept but never used."""
+    return _adam(params, grads, state, lr, beta1, beta2, eps, grad_not_m=True)
+
+
+def adam_step_correction_outside_sqrt(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Divides sqrt(v) by 1 - beta2**t instead of by its square root."""
+    return _adam(params, grads, state, lr, beta1, beta2, eps, sqrt_correction=False)
+
+
+def adam_step_count_not_advanced(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Corrects with the right t but returns the old step count in the new state."""
+    return _adam(params, grads, state, lr, beta1, beta2, eps, keep_t=True)
+
+
+def adam_step_swapped_betas(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Uses beta2 for the first moment and beta1 for the second."""
+    return _adam(params, grads, state, lr, beta2, beta1, eps)
+
+
+def adam_step_in_place(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Right numbers, but written into the arrays of params (params[k] -= ...)."""
+    new, new_state = _adam(params, grads, state, lr, beta1, beta2, eps)
+    for k in params:
+        params[k] -= params[k] - new[k]
+    return params, new_state
+
+
+MUTANTS["training.adam_step"] = [
+    adam_step_no_bias_correction, adam_step_correction_with_old_count, adam_step_eps_inside_sqrt,
+    adam_step_gradient_in_numerator, adam_step_correction_outside_sqrt, adam_step_count_not_advanced,
+    adam_step_swapped_betas, adam_step_in_place,
+]
+MUTANTS["training.adam_step"] += [computed_in_float32("training.adam_step", __name__),
+                                  float64_output("training.adam_step", __name__)]
