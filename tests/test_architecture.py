@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 FLOORS = {"__main__": 4, "cli": 3, "nbgrader_config": 3, "build": 2, "grade": 2, "judge": 1, "kernel": 1,
           "nbgrader_run": 1, "exercise": 0.5, "course": 0}
 #: Modules that still sit at the package's top level, by the wing they belong to (moved in later commits).
-LEGACY = {"assemble": "build", "leakscan": "build"}
+LEGACY = {"assemble": "build"}
 
 
 def _modules() -> dict[str, Path]:

@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.course import chapters
-from autograder.leakscan import fingerprints, scan
+from autograder.build.leakscan import fingerprints, scan
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -1,17 +1,19 @@
 """Find answer-module code or hidden-test code in what students can see.
 
 Students see the built website (HTML pages, downloadable page sources and
-notebooks, the search index) and the release notebooks. This scanner takes
-*fingerprints* of every function body in ``solutions/`` and of the hidden-test
-code in ``autograder/judge/`` (specs, verdict, comparisons), and reports every
-visible file that contains one.
+notebooks, zipped downloads, the search index), the release notebooks and
+whatever ``publish`` writes for them. This scanner takes *fingerprints* of
+every function body in ``solutions/`` and of the hidden-test code in
+``autograder/judge/`` (specs, verdict, comparisons, the catalogue of known
+mistakes), and reports every visible file that contains one, naming the
+function it comes from.
 
 A fingerprint is a statement or an expression of such a body, printed by
 ``ast.unparse`` and stripped of all white space, so re-indenting or re-wrapping
 the code does not hide it. Fingerprints shorter than ``MIN_LENGTH`` characters
 (``x=np.asarray(x)``) are too generic to mean anything and are skipped.
 
-Run it by hand with ``python -m autograder.leakscan PATH...``.
+Run it by hand with ``python -m autograder.build.leakscan PATH...``.
 """
 from __future__ import annotations
 
@@ -20,14 +22,26 @@ import html
 import json
 import re
 import sys
+import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from autograder import exercise
+from autograder.course import REPO
+
 MIN_LENGTH = 18
-SECRET_SOURCES = [*sorted((REPO / "solutions").glob("*.py")),
-                  *sorted((REPO / "autograder" / "judge" / "specs").glob("*.py")),
-                  REPO / "autograder" / "judge" / "verdict.py", REPO / "autograder" / "judge" / "compare.py"]
-VISIBLE_SUFFIXES = {".html", ".txt", ".ipynb", ".md", ".js", ".json", ".py"}
+JUDGE = REPO / "autograder" / "judge"
+VISIBLE_SUFFIXES = {".html", ".txt", ".ipynb", ".md", ".js", ".json", ".py", ".zip"}
+
+
+def secret_sources(answers: bool = True) -> list[Path]:
+    """Files whose code learners must never see: the answer module (unless ``answers`` is off),
+    the hidden-test specs, the judge's own comparisons and the catalogue of known mistakes."""
+    judge = [*sorted((JUDGE / "specs").glob("*.py")), JUDGE / "verdict.py", JUDGE / "compare.py",
+             *sorted((JUDGE / "catalogue").glob("*.py"))]
+    return [*sorted((REPO / "solutions").glob("*.py")), *judge] if answers else judge
+
+
+SECRET_SOURCES = secret_sources()
 
 _WS = re.compile(r"\s+")
 
@@ -39,17 +53,16 @@ def _squash(text: str) -> str:
 def _given_names() -> dict[str, set[str]]:
     """``{module: names}`` the exercise templates hand to learners with ``# given:`` (public by design)."""
     given: dict[str, set[str]] = {}
-    for template in sorted((REPO / "exercises" / "src").glob("*.md")):
-        for line in template.read_text().splitlines():
-            if line.startswith("# given:"):
-                for qualname in line.split(":", 1)[1].split():
-                    module, _, name = qualname.rpartition(".")
-                    given.setdefault(module, set()).add(name)
+    for ex in exercise.all_exercises():
+        for qualname in ex.given:
+            module, _, name = qualname.rpartition(".")
+            given.setdefault(module, set()).add(name)
     return given
 
 
 def _body_nodes(tree: ast.Module, skip=frozenset()):
-    """Statements and expressions inside function bodies (docstrings excluded), except functions in ``skip``."""
+    """``(function name, node)`` for statements and expressions inside function bodies (docstrings
+    excluded), except in functions named in ``skip``."""
     for fn in ast.walk(tree):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name in skip:
             continue
@@ -59,7 +72,7 @@ def _body_nodes(tree: ast.Module, skip=frozenset()):
         for stmt in body:
             for node in ast.walk(stmt):
                 if isinstance(node, (ast.stmt, ast.expr)) and not isinstance(node, (ast.FunctionDef, ast.Constant)):
-                    yield node
+                    yield fn.name, node
 
 
 PUBLIC_SOURCES = sorted((REPO / "coursekit").glob("*.py"))
@@ -101,22 +114,31 @@ def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
     given = _given_names()
     for path in sources:
         tree = ast.parse(path.read_text())
-        for node in _body_nodes(tree, skip=given.get(path.stem, set()) if path.parent.name == "solutions" else set()):
+        for function, node in _body_nodes(tree, skip=given.get(path.stem, set())
+                                          if path.parent.name == "solutions" else set()):
             if _uninformative(node):
                 continue
             code = _squash(ast.unparse(node))
             if len(code) >= MIN_LENGTH and code not in public and not code.startswith(("raise", "yieldCase(")):
-                prints.setdefault(code, f"{path.relative_to(REPO)}:{node.lineno}")
+                prints.setdefault(code, f"{path.relative_to(REPO)}:{node.lineno} ({function})")
     return prints
 
 
-def visible_text(path: Path) -> str:
-    """What a student can read in ``path``: notebook sources, outputs and metadata, or page text."""
-    raw = path.read_text(errors="replace")
+def visible_text(path: Path, raw: str | None = None) -> str:
+    """What a student can read in ``path``: notebook sources, outputs and metadata, page text, or
+    every readable member of a zip archive (a download)."""
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(visible_text(Path(name), archive.read(name).decode(errors="replace"))
+                             for name in archive.namelist() if Path(name).suffix in VISIBLE_SUFFIXES - {".zip"})
+    raw = path.read_text(errors="replace") if raw is None else raw
     if path.suffix == ".ipynb":
         # Everything in the JSON counts (sources, outputs, metadata, attachments),
         # with JSON string escapes undone so code reads as code.
-        return json.dumps(json.loads(raw), ensure_ascii=False).encode().decode("unicode_escape", errors="replace")
+        try:
+            return json.dumps(json.loads(raw), ensure_ascii=False).encode().decode("unicode_escape", errors="replace")
+        except ValueError:  # not JSON: read it as it is
+            return raw
     if path.suffix == ".html":
         return html.unescape(re.sub(r"<[^>]+>", "", raw))
     return raw
