@@ -1,4 +1,16 @@
-"""Compare a learner's result with an expected one and explain any difference."""
+"""Compare a learner's result with an expected one, explain any difference, keep the score.
+
+The check functions print one line per check, ✓ or ✗, and on a failure say
+in words what differs (shape, dtype, the offending index, NaN) with a hint.
+Inside ``with checks("sigmoid_forward"):`` they also count towards that
+function's line in :func:`summary`, the "Before you submit" table at the end
+of every exercise notebook; the block also turns an unfinished function
+(``raise NotImplementedError()``) or a crash into one readable line instead of
+a traceback, and it keeps a cell from ending with a bare ``True``.
+"""
+import linecache
+import sys
+
 import numpy as np
 
 
@@ -22,7 +34,257 @@ def rel_error(x, y, eps=1e-12):
     return float(np.max(np.abs(x - y) / np.maximum(np.abs(x) + np.abs(y), eps)))
 
 
-def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint=""):
+# -- keeping the score ---------------------------------------------------------
+
+# function name -> {"passed": n, "failed": n, "status": "checked" | "todo" | "error",
+#                   "detail": str, "defined": id of the function object checked}
+_SCORES = {}
+_ACTIVE = []  # names of the functions whose `with checks(...)` blocks are running
+
+
+def record(passed):
+    """Count one check for the function of the enclosing ``with checks(...)`` block (if any).
+
+    Parameters
+    ----------
+    passed : bool
+
+    Returns
+    -------
+    bool
+        ``passed``, unchanged.
+    """
+    if _ACTIVE:
+        score = _SCORES[_ACTIVE[-1]]
+        score["passed" if passed else "failed"] += 1
+    return passed
+
+
+def _where(tb):
+    """``(function, line number, source line)`` of the innermost frame of ``tb`` outside installed packages."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not any(part in filename for part in ("site-packages", "dist-packages", f"{sys.prefix}/lib")):
+            line = linecache.getline(filename, tb.tb_lineno, tb.tb_frame.f_globals).strip()
+            found = (tb.tb_frame.f_code.co_name, tb.tb_lineno, line)
+        tb = tb.tb_next
+    return found
+
+
+def _raiser(tb):
+    """Name of the function that raised: the innermost frame of the traceback."""
+    name = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_name
+        tb = tb.tb_next
+    return name
+
+
+def describe_exception(exc, tb=None, indent="  "):
+    """One or two lines saying what went wrong and where, for a learner.
+
+    Parameters
+    ----------
+    exc : BaseException
+    tb : traceback, optional
+        Defaults to ``exc.__traceback__``.
+    indent : str
+        Put before the second line (where it happened).
+
+    Returns
+    -------
+    str
+    """
+    tb = exc.__traceback__ if tb is None else tb
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, ValueError) and "read-only" in str(exc):
+        text += " (your function wrote into an array it was given: work on a copy or build a new array)"
+    where = _where(tb)
+    if where is not None:
+        function, lineno, line = where
+        text += f"\n{indent}in {function}, line {lineno}" + (f": {line}" if line else "")
+    return text
+
+
+class checks:
+    """Group the checks of one graded function: ``with checks("relu_forward"): ...``.
+
+    Inside the block, every ✓ and ✗ counts towards ``function`` in
+    :func:`summary`. The block never ends a cell with a bare ``True``; an
+    unfinished function prints "not implemented yet" and an error in your code
+    prints one ✗ line saying what and where, instead of a traceback (the
+    cells after it still run).
+
+    Parameters
+    ----------
+    function : str
+        Name of the graded function the block checks.
+    namespace : dict, optional
+        Where the function is defined (the notebook's ``globals()``). Default:
+        the namespace of the caller. Used to notice a function redefined
+        after its checks ran.
+    """
+
+    def __init__(self, function, namespace=None):
+        self.function = function
+        self.namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+
+    def __enter__(self):
+        defined = self.namespace.get(self.function)
+        _SCORES[self.function] = {"passed": 0, "failed": 0, "status": "checked", "detail": "",
+                                  "defined": id(defined) if defined is not None else None}
+        _ACTIVE.append(self.function)
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        _ACTIVE.pop()
+        if kind is None:
+            return False
+        score = _SCORES[self.function]
+        if issubclass(kind, NotImplementedError):
+            missing = _raiser(tb) or self.function
+            score["status"], score["detail"] = "todo", missing
+            if missing == self.function:
+                print(f"… {self.function}: not implemented yet (replace `raise NotImplementedError()` with your code, "
+                      "then run this cell again).")
+            else:
+                print(f"… {self.function}: these checks need {missing}, which is not implemented yet.")
+            return True
+        if issubclass(kind, Exception):
+            score["status"] = "error"
+            score["failed"] += 1
+            print(f"✗ {self.function}: the checks stopped with an error.\n  {describe_exception(exc, tb)}")
+            return True
+        return False  # KeyboardInterrupt and friends go through
+
+
+def summary(points, namespace=None):
+    """Print the "Before you submit" table: per graded function, ✓ or ✗ and the points at stake.
+
+    Parameters
+    ----------
+    points : dict
+        ``{function name: points}``, in the notebook's order.
+    namespace : dict, optional
+        The notebook's ``globals()`` (default: the caller's), to notice a
+        function changed after its checks ran.
+
+    Returns
+    -------
+    None
+        Prints only.
+    """
+    namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+    width = max(len(name) for name in points)
+    done = 0
+    total = sum(points.values())
+    print("Your visible and practice checks, per graded function:\n")
+    for name, pts in points.items():
+        score = _SCORES.get(name)
+        label = f"{pts:g} point{'' if pts == 1 else 's'}"
+        current = namespace.get(name)
+        if score is None:
+            mark, text = "?", "checks not run yet: run the cell with its checks"
+        elif score["status"] == "todo":
+            mark = "…"
+            text = ("not implemented yet" if score["detail"] == name
+                    else f"not checked: its checks need {score['detail']}, not implemented yet")
+        elif current is not None and score["defined"] is not None and id(current) != score["defined"]:
+            mark, text = "?", "changed since its checks ran: run its checks again"
+        elif score["failed"]:
+            mark = "✗"
+            n = score["passed"] + score["failed"]
+            text = (f"{score['failed']} of {n} checks failed" if score["status"] == "checked"
+                    else "its checks stopped with an error") + ": scroll up to its checks"
+        else:
+            mark, text = "✓", f"all {score['passed']} checks pass"
+            done += pts
+        print(f"  {mark} {name:<{width}}  {label:>9}   {text}")
+    print(f"\nVisible checks pass for functions worth {done:g} of {total:g} points.")
+    if done == total:
+        print("Well done. A ✓ means your code passes these checks; the hidden tests try other inputs of the same "
+              "kinds, so a ✓ makes full marks likely, not certain.")
+    else:
+        print("Fix the functions marked ✗ or … above; ? means: run that function's checks (Restart & Run All does it).")
+
+
+# -- checks --------------------------------------------------------------------
+
+def _plural(n, word):
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _dtype_hint(got_dtype, expected_dtype):
+    if expected_dtype == np.float32 and got_dtype == np.float64:
+        return ("float32 in gives float32 out: something in your code made float64 values "
+                "(np.zeros(shape) without dtype=x.dtype, np.array(..., dtype=float), a NumPy float64 constant...).")
+    if got_dtype == np.bool_:
+        return "a comparison gives True/False: turn it into numbers with .astype(...)."
+    if np.issubdtype(got_dtype, np.integer) and np.issubdtype(expected_dtype, np.floating):
+        return "integer input should give floating output: convert with x.astype(np.float64) first."
+    return ""
+
+
+def check_dtype(name, got, expected_dtype, hint=""):
+    """Print whether ``got`` (an array) has the dtype ``expected_dtype``.
+
+    Parameters
+    ----------
+    name : str
+        What is being checked, e.g. ``"sigmoid_forward: float32 stays float32"``.
+    got : ndarray
+    expected_dtype : dtype or str
+    hint : str
+        Shown on failure, after the usual causes.
+
+    Returns
+    -------
+    bool
+        True when the dtypes agree.
+    """
+    expected_dtype = np.dtype(expected_dtype)
+    got_dtype = getattr(got, "dtype", None)
+    if got_dtype is None:
+        print(f"✗ {name}: your result is a {type(got).__name__}, expected an array of dtype {expected_dtype}.")
+        return record(False)
+    if got_dtype == expected_dtype:
+        print(f"✓ {name}: dtype {got_dtype}.")
+        return record(True)
+    print(f"✗ {name}: your result has dtype {got_dtype}, expected {expected_dtype}.")
+    advice = hint or _dtype_hint(got_dtype, expected_dtype)
+    if advice:
+        print(f"  Hint: {advice}")
+    return record(False)
+
+
+def check_true(name, condition, problem="", hint=""):
+    """Print ✓ when ``condition`` holds, else ✗ with ``problem`` (what is wrong, in words).
+
+    Parameters
+    ----------
+    name : str
+        The property checked, e.g. ``"sgd_step: params left unchanged"``.
+    condition : bool
+    problem : str
+        On failure, what was found instead (``"got the keys ['W']"``).
+    hint : str
+        On failure, the usual cause.
+
+    Returns
+    -------
+    bool
+    """
+    if bool(condition):
+        print(f"✓ {name}.")
+        return record(True)
+    print(f"✗ {name}: {problem}." if problem else f"✗ {name}: no.")
+    if hint:
+        print(f"  Hint: {hint}")
+    return record(False)
+
+
+def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None):
     """Print a friendly verdict comparing ``got`` with ``expected``.
 
     Unlike a bare ``assert``, the output says what was expected, what came
@@ -38,6 +300,8 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint=""):
         (the rule of ``numpy.testing.assert_allclose``).
     hint : str
         Shown on failure: the usual cause of this kind of mistake.
+    dtype : dtype, optional
+        Also require this dtype of ``got`` (e.g. ``np.float32``).
 
     Returns
     -------
@@ -45,38 +309,64 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint=""):
         True when the check passed.
     """
     expected = np.asarray(expected)
+    if got is None:
+        print(f"✗ {name}: your function returned None (a missing `return`?).")
+        return record(False)
     try:
         got_arr = np.asarray(got)
-    except Exception as exc:  # an object NumPy cannot read
-        print(f"✗ {name}: could not read the result as an array ({exc!r}).")
-        return False
+    except Exception as exc:  # an object NumPy cannot read, e.g. arrays of different shapes
+        print(f"✗ {name}: could not read your result as an array ({type(exc).__name__}: {exc}).")
+        return record(False)
     if got_arr.shape != expected.shape:
-        print(f"✗ {name}: shape {got_arr.shape}, expected shape {expected.shape}.")
+        print(f"✗ {name}: your result has shape {got_arr.shape}, expected shape {expected.shape}.")
+        if got_arr.size == expected.size and got_arr.size > 1:
+            print("  The number of values is right: an axis too many or too few, or a transposed result?")
+        elif got_arr.ndim == expected.ndim - 1 or (got_arr.ndim == 0 and expected.ndim > 0):
+            print("  An axis is missing: a sum or mean over an axis that should stay (keepdims=True?), "
+                  "or np.max/np.min where np.maximum/np.minimum was meant?")
         if hint:
             print(f"  Hint: {hint}")
-        return False
-    if not np.issubdtype(got_arr.dtype, np.number) and got_arr.dtype != bool:
-        print(f"✗ {name}: got values of type {got_arr.dtype}, expected numbers.")
-        return False
+        return record(False)
+    if got_arr.dtype == object or not (np.issubdtype(got_arr.dtype, np.number) or got_arr.dtype == bool):
+        print(f"✗ {name}: your result holds values of type {got_arr.dtype}, expected numbers.")
+        return record(False)
+    if got_arr.dtype == bool and expected.dtype != bool:
+        print(f"✗ {name}: your result holds True/False values (dtype bool), expected numbers.")
+        print(f"  Hint: {_dtype_hint(got_arr.dtype, np.dtype(np.float64))}")
+        return record(False)
+    if dtype is not None and got_arr.dtype != np.dtype(dtype):
+        print(f"✗ {name}: your result has dtype {got_arr.dtype}, expected {np.dtype(dtype)}.")
+        advice = _dtype_hint(got_arr.dtype, np.dtype(dtype))
+        if advice:
+            print(f"  Hint: {advice}")
+        return record(False)
     got64 = got_arr.astype(np.float64)
     exp64 = expected.astype(np.float64)
     diff = np.abs(got64 - exp64)
     # NaN anywhere (or in one array only) is a failure, and reported as such.
-    bad = ~(diff <= atol + rtol * np.abs(exp64))
+    with np.errstate(invalid="ignore"):
+        bad = ~(diff <= atol + rtol * np.abs(exp64))
+        bad &= ~((got64 == exp64) & np.isinf(exp64))  # inf where inf is expected
     if not bad.any():
-        largest = float(diff.max()) if diff.size else 0.0
+        finite = diff[np.isfinite(diff)]
+        largest = float(finite.max()) if finite.size else 0.0
         print(f"✓ {name}: matches (largest difference {largest:.2e}).")
-        return True
-    worst = np.unravel_index(np.argmax(np.where(np.isnan(diff), np.inf, diff)), diff.shape) if diff.ndim else ()
-    print(f"✗ {name}: {int(bad.sum())} of {bad.size} values differ.")
-    print(f"  at index {tuple(int(i) for i in worst)}: expected {float(exp64[worst]):.8g}, got {float(got64[worst]):.8g}")
-    if np.isnan(got64).any():
-        print("  Your result contains NaN: look for 0/0, log(0) or exp overflow.")
+        return record(True)
+    # The worst offender: NaN or inf first, else the largest difference among the failing values.
+    score = np.where(bad, np.where(np.isnan(diff), np.inf, diff), -1.0)
+    worst = np.unravel_index(np.argmax(score), diff.shape) if diff.ndim else ()
+    where = f"at index {tuple(int(i) for i in worst)}: " if diff.ndim else ""
+    print(f"✗ {name}: {int(bad.sum())} of {_plural(bad.size, 'value')} differ{'s' if bad.size == 1 else ''}; "
+          f"{where}expected {float(exp64[worst]):.8g}, got {float(got64[worst]):.8g}.")
+    if np.isnan(got64[bad]).any():
+        print("  Your result contains NaN: look for 0/0, inf - inf, log of a negative number, or exp overflow.")
+    elif np.isinf(got64[bad]).any():
+        print("  Your result contains inf: an overflow (exp of a large number?) or a division by zero.")
     else:
-        print(f"  largest difference {float(np.nanmax(diff)):.3e} (allowed: {atol:.0e} + {rtol:.0e}·|expected|)")
-    if expected.size <= 12:
+        print(f"  largest difference {float(np.nanmax(diff[bad])):.3e} (allowed: {atol:.0e} + {rtol:.0e}·|expected|)")
+    if 1 < expected.size <= 12:
         print(f"  expected: {np.array2string(exp64, precision=6)}")
         print(f"  got:      {np.array2string(got64, precision=6)}")
     if hint:
         print(f"  Hint: {hint}")
-    return False
+    return record(False)

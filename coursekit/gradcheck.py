@@ -1,6 +1,8 @@
 """Numerical gradients by central differences, to check hand-written backward passes."""
 import numpy as np
 
+from coursekit.checking import record
+
 
 def numerical_gradient(f, x, dout, h=1e-5):
     """Gradient of ``sum(f(x) * dout)`` with respect to ``x`` by central differences.
@@ -39,7 +41,7 @@ def numerical_gradient(f, x, dout, h=1e-5):
     return grad
 
 
-def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5):
+def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
     """Compare an analytic gradient with the numerical one and print the verdict.
 
     Parameters
@@ -53,6 +55,9 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5):
     tol : float
         Largest relative error accepted (1e-7 is right for float64 inputs away
         from kinks).
+    hint : str
+        Shown on failure: the usual cause of a wrong gradient here. Default:
+        the chain rule reminder.
 
     Returns
     -------
@@ -60,17 +65,26 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5):
         True when the relative error is below ``tol``.
     """
     numeric = numerical_gradient(f, x, dout, h=h)
-    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic is None:
+        print(f"✗ {name}: your function returned None (a missing `return`?).")
+        return record(False)
+    analytic = np.asarray(analytic)
     if analytic.shape != numeric.shape:
-        print(f"✗ {name}: gradient has shape {analytic.shape}, expected {numeric.shape}.")
-        return False
+        print(f"✗ {name}: your gradient has shape {analytic.shape}, expected {numeric.shape} (the shape of the input).")
+        return record(False)
+    analytic = analytic.astype(np.float64)
     denom = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
-    err = float(np.max(np.abs(analytic - numeric) / denom)) if numeric.size else 0.0
+    with np.errstate(invalid="ignore"):
+        errors = np.abs(analytic - numeric) / denom
+    errors = np.where(np.isnan(errors), np.inf, errors)
+    err = float(np.max(errors)) if numeric.size else 0.0
     if err < tol:
         print(f"✓ {name}: relative error {err:.1e} (< {tol:.0e}).")
-        return True
-    worst = np.unravel_index(np.argmax(np.abs(analytic - numeric) / denom), numeric.shape)
+        return record(True)
+    worst = np.unravel_index(np.argmax(errors), numeric.shape)
     print(f"✗ {name}: relative error {err:.1e} (should be < {tol:.0e}).")
     print(f"  at index {tuple(int(i) for i in worst)}: numerical {numeric[worst]:.6g}, yours {analytic[worst]:.6g}")
-    print("  Check the chain rule: multiply by dout, and by the local derivative at the forward input.")
-    return False
+    if not np.isfinite(analytic).all():
+        print("  Your gradient contains NaN or inf.")
+    print("  Hint: " + (hint or "check the chain rule: multiply by dout, and by the local derivative at the forward input."))
+    return record(False)
