@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from coursekit.spiral import make_spiral  # a data set, public: it lives with the course's helpers
 from solutions.activations import (
     relu_backward,
     relu_forward,
@@ -1171,50 +1172,3 @@ def grid_search(objective, grid):
         config = dict(zip(names, values))
         trials.append(Trial(config=config, score=float(objective(config))))
     return trials
-
-
-# --------------------------------------------------------------------------
-# a toy data set
-# --------------------------------------------------------------------------
-
-
-def make_spiral(n_per_class, n_classes, rng, noise=0.2):
-    r"""The two-dimensional spiral data set of CS231n: one arm per class.
-
-    Parameters
-    ----------
-    n_per_class : int
-        Points per class (at least 2).
-    n_classes : int
-        Number of classes (arms).
-    rng : numpy.random.Generator
-        Draws the angular noise, ``n_classes * n_per_class`` standard normal
-        values, class 0 first.
-    noise : float, optional
-        Standard deviation of the noise added to the angle (default 0.2).
-
-    Returns
-    -------
-    x : ndarray, float64, shape (n_classes * n_per_class, 2)
-        Points, class by class.
-    y : ndarray, int64, shape (n_classes * n_per_class,)
-        Class of each point: ``n_per_class`` zeros, then ones, ...
-
-    Notes
-    -----
-    Point :math:`i = 0 .. n-1` of class :math:`k` has radius
-    :math:`r_i = i / (n - 1)` and angle
-    :math:`t = 4k + 4 i / (n - 1) + \text{noise} \cdot \varepsilon`,
-    :math:`\varepsilon \sim \mathcal N(0, 1)`, and sits at
-    :math:`(r \sin t, r \cos t)`. No linear classifier separates the arms;
-    a small MLP does.
-    """
-    n, K = int(n_per_class), int(n_classes)
-    if n < 2 or K < 1:
-        raise ValueError(f"need n_per_class >= 2 and n_classes >= 1; got {n_per_class}, {n_classes}")
-    steps = np.linspace(0.0, 1.0, n)
-    radius = np.tile(steps, K)
-    y = np.repeat(np.arange(K, dtype=np.int64), n)
-    angle = 4.0 * (y + radius) + noise * rng.standard_normal(K * n)
-    x = radius[:, None] * np.stack([np.sin(angle), np.cos(angle)], axis=1)
-    return x, y
