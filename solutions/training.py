@@ -100,9 +100,9 @@ def sgd_step(params, grads, lr):
     Parameters
     ----------
     params : dict of str to ndarray
-        Current parameters, e.g. ``{"W1": ..., "b1": ...}``. Not modified.
+        Current parameters, e.g. `{"W1": ..., "b1": ...}`. Not modified.
     grads : dict of str to ndarray
-        Gradient of the loss for every key of ``params``, each of the shape
+        Gradient of the loss for every key of `params`, each of the shape
         of its parameter.
     lr : float
         Learning rate (step size).
@@ -110,19 +110,21 @@ def sgd_step(params, grads, lr):
     Returns
     -------
     new_params : dict of str to ndarray
-        A **new** dict with ``params[k] - lr * grads[k]`` for every key, in
-        the order of ``params``; the arrays of ``params`` are left unchanged.
+        A **new** dict with `params[k] - lr * grads[k]` for every key, in
+        the order of `params`; the arrays of `params` are left unchanged.
 
     Raises
     ------
     ValueError
-        If ``params`` and ``grads`` do not have the same keys.
+        If `params` and `grads` do not have the same keys.
 
     Notes
     -----
-    .. math:: \theta \leftarrow \theta - \eta\, \nabla_\theta L
+    $$
+    \theta \leftarrow \theta - \eta\, \nabla_\theta L
+    $$
 
-    with :math:`\nabla_\theta L` the gradient on the current mini-batch: an
+    with $\nabla_\theta L$ the gradient on the current mini-batch: an
     unbiased but noisy estimate of the gradient of the training loss.
     """
     _same_keys(params, grads, "grads")
@@ -515,63 +517,63 @@ def _activate_backward(dh, a, h, activation):
 def mlp_loss(params, x, y=None, activation="relu", reg=0.0):
     r"""Softmax-classifier MLP: loss and gradients of every parameter (no batch norm).
 
-    The network has L affine layers. Each hidden layer ``l = 1 .. L-1``
-    computes ``a = h @ W{l} + b{l}`` then ``h = f(a)`` (with ``h = x`` for the
+    The network has L affine layers. Each hidden layer `l = 1 .. L-1`
+    computes `a = h @ W{l} + b{l}` then `h = f(a)` (with `h = x` for the
     first layer); the last one gives the class scores
-    ``scores = h @ W{L} + b{L}``, followed by the softmax cross-entropy.
+    `scores = h @ W{L} + b{L}`, followed by the softmax cross-entropy.
 
     Parameters
     ----------
     params : dict of str to ndarray
-        Exactly the keys ``"W1", "b1", ..., "WL", "bL"`` (L >= 1), with
-        ``W{l}`` of shape ``(D_{l-1}, D_l)`` and ``b{l}`` of shape ``(D_l,)``;
-        ``D_0 = D`` and ``D_L = C``. Not modified.
+        Exactly the keys `"W1", "b1", ..., "WL", "bL"` (L >= 1), with
+        `W{l}` of shape `(D_{l-1}, D_l)` and `b{l}` of shape `(D_l,)`;
+        `D_0 = D` and `D_L = C`. Not modified.
     x : ndarray, shape (N, D)
         Minibatch of inputs. Not modified.
     y : ndarray of int, shape (N,), or None
-        Correct class of each sample, in ``[0, C)``. ``None``: prediction
+        Correct class of each sample, in `[0, C)`. `None`: prediction
         mode, return the scores only.
     activation : {"relu", "tanh", "sigmoid"}, optional
-        Nonlinearity ``f`` of the hidden layers (default ``"relu"``; ReLU's
+        Nonlinearity `f` of the hidden layers (default `"relu"`; ReLU's
         derivative at exactly 0 is taken as 0).
     reg : float, optional
         L2 regularization strength (default 0): the loss gets
-        ``0.5 * reg * sum_l sum(W{l} ** 2)`` added (weights only, not biases).
+        `0.5 * reg * sum_l sum(W{l} ** 2)` added (weights only, not biases).
 
     Returns
     -------
     scores : ndarray, shape (N, C)
-        When ``y`` is None.
+        When `y` is None.
     loss : float
-        When ``y`` is given: mean cross-entropy over the N samples, plus the
+        When `y` is given: mean cross-entropy over the N samples, plus the
         regularization term.
     grads : dict of str to ndarray
-        When ``y`` is given: the gradient of ``loss`` with respect to every
-        parameter, same keys (in the same order) and shapes as ``params``.
+        When `y` is given: the gradient of `loss` with respect to every
+        parameter, same keys (in the same order) and shapes as `params`.
 
     Raises
     ------
     ValueError
-        If ``params`` has other keys (this network has no batch norm, so no
-        ``gamma``/``beta``), ``y`` has the wrong shape, or the activation is
+        If `params` has other keys (this network has no batch norm, so no
+        `gamma`/`beta`), `y` has the wrong shape, or the activation is
         unknown.
 
     Notes
     -----
-    Forward, with :math:`h_0 = x`: :math:`a_l = h_{l-1} W_l + b_l`,
-    :math:`h_l = f(a_l)` for :math:`l < L`, scores :math:`s = h_{L-1} W_L + b_L`,
+    Forward, with $h_0 = x$: $a_l = h_{l-1} W_l + b_l$,
+    $h_l = f(a_l)$ for $l < L$, scores $s = h_{L-1} W_L + b_L$,
 
-    .. math::
+    $$
+    \text{loss} = -\frac1N \sum_n \log \operatorname{softmax}(s_n)_{y_n}
+    + \frac{\lambda}{2} \sum_l \lVert W_l \rVert_F^2 .
+    $$
 
-        \text{loss} = -\frac1N \sum_n \log \operatorname{softmax}(s_n)_{y_n}
-        + \frac{\lambda}{2} \sum_l \lVert W_l \rVert_F^2 .
-
-    Backward, from :math:`\partial \text{loss} / \partial s_{nc} =
-    (\operatorname{softmax}(s_n)_c - [c = y_n]) / N`, one affine and one
+    Backward, from $\partial \text{loss} / \partial s_{nc} =
+    (\operatorname{softmax}(s_n)_c - [c = y_n]) / N$, one affine and one
     activation backward pass per layer; the regularization adds
-    :math:`\lambda W_l` to the gradient of each :math:`W_l`. The log-softmax
+    $\lambda W_l$ to the gradient of each $W_l$. The log-softmax
     subtracts each row's maximum first, so large scores do not overflow.
-    Results are in the floating dtype of ``x`` and the parameters (float32
+    Results are in the floating dtype of `x` and the parameters (float32
     stays float32).
     """
     L = _n_layers(params)
@@ -790,7 +792,7 @@ def accuracy(params, x, y, activation="relu", batchnorm=False, running=None):
 
 
 def update_ratio(params, new_params):
-    r"""Relative size of an update, per parameter: ``||new - old|| / ||old||``.
+    r"""Relative size of an update, per parameter: `||new - old|| / ||old||`.
 
     Parameters
     ----------
@@ -802,10 +804,10 @@ def update_ratio(params, new_params):
     Returns
     -------
     dict of str to float
-        For every key of ``params`` (in its order), the Frobenius (L2) norm of
+        For every key of `params` (in its order), the Frobenius (L2) norm of
         the change divided by the norm of the **old** parameter — a plain
         division, so a parameter of norm 0 (a bias at initialization) gives
-        ``inf`` if it moved and ``nan`` if it did not.
+        `inf` if it moved and `nan` if it did not.
 
     Raises
     ------
@@ -814,10 +816,12 @@ def update_ratio(params, new_params):
 
     Notes
     -----
-    .. math:: r_\theta = \frac{\lVert \theta_{t+1} - \theta_t \rVert}{\lVert \theta_t \rVert}
+    $$
+    r_\theta = \frac{\lVert \theta_{t+1} - \theta_t \rVert}{\lVert \theta_t \rVert}
+    $$
 
     A rule of thumb (Karpathy, CS231n): for the weight matrices it should be
-    around :math:`10^{-3}`. Much smaller (1e-5) and the learning rate is
+    around $10^{-3}$. Much smaller (1e-5) and the learning rate is
     probably too low; much larger (1e-1) and it is probably too high.
     """
     _same_keys(params, new_params, "new_params")
@@ -1027,40 +1031,40 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
 
 
 def sample_log_uniform(rng, low, high, size=None):
-    r"""Random values whose base-10 logarithm is uniform on ``[log10(low), log10(high)]``.
+    r"""Random values whose base-10 logarithm is uniform on `[log10(low), log10(high)]`.
 
     Parameters
     ----------
     rng : numpy.random.Generator
         The only source of randomness.
     low, high : float
-        Range, ``0 < low <= high``.
+        Range, `0 < low <= high`.
     size : int or tuple of int, optional
-        Shape of the result; ``None`` (default) for a single value.
+        Shape of the result; `None` (default) for a single value.
 
     Returns
     -------
     float or ndarray of float64
-        A Python float when ``size`` is None, else an array of shape ``size``;
-        every value in ``[low, high]``.
+        A Python float when `size` is None, else an array of shape `size`;
+        every value in `[low, high]`.
 
     Raises
     ------
     ValueError
-        Unless ``0 < low <= high``.
+        Unless `0 < low <= high`.
 
     Notes
     -----
     Learning rates and regularization strengths act multiplicatively, so a
     search should spend as many trials between 1e-4 and 1e-3 as between 1e-2
-    and 1e-1. With :math:`u \sim \mathcal U(\log_{10} a, \log_{10} b)` the value
-    is :math:`10^u`: each decade of the range gets the same share of samples,
-    where a uniform draw on :math:`[a, b]` would put 90 % of them in the top
+    and 1e-1. With $u \sim \mathcal U(\log_{10} a, \log_{10} b)$ the value
+    is $10^u$: each decade of the range gets the same share of samples,
+    where a uniform draw on $[a, b]$ would put 90 % of them in the top
     decade.
 
     References
     ----------
-    .. [1] J. Bergstra and Y. Bengio, "Random search for hyper-parameter
+    [1] J. Bergstra and Y. Bengio, "Random search for hyper-parameter
        optimization", JMLR 13, 2012.
     """
     if not 0 < low <= high:
