@@ -32,7 +32,8 @@ points as the cells nbgrader scores; in Markdown cells ``{{site}}`` becomes the
 book's address.
 
 Every other cell is copied unchanged and locked (read-only in nbgrader's
-sense), except code cells tagged ``editable``.
+sense), except code cells tagged ``editable``; a code cell's tags are kept
+(the Lab experiments are tagged ``lab``).
 
 The answer module is the single source of every solution body: nothing here
 or in the templates repeats one.
@@ -112,8 +113,10 @@ def assemble(template: Path) -> nbformat.NotebookNode:
             _mark(new, cell_id=cell_id, locked=True)
         else:
             new = nbformat.v4.new_code_cell(cell.source.replace("{{points}}", _points_literal(points)))
-            editable = "editable" in cell.metadata.get("tags", [])
-            _mark(new, cell_id=cell_id, locked=not editable)
+            tags = list(cell.metadata.get("tags", []))
+            if tags:  # "editable" unlocks the cell; "lab" marks a Lab experiment (graded notebooks need not run it)
+                new.metadata["tags"] = tags
+            _mark(new, cell_id=cell_id, locked="editable" not in tags)
         out_cells.append(new)
     out = nbformat.v4.new_notebook(cells=out_cells)
     out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
