@@ -2,11 +2,11 @@
 
 The check functions print one line per check, ✓ or ✗, and on a failure say
 in words what differs (shape, dtype, the offending index, NaN) with a hint.
-Inside ``with checks("sigmoid_forward"):`` they also count towards that
-function's line in :func:`summary`, the "Before you submit" table at the end
+Inside `with checks("sigmoid_forward"):` they also count towards that
+function's line in `summary`, the "Before you submit" table at the end
 of every exercise notebook; the block also turns an unfinished function
-(``raise NotImplementedError()``) or a crash into one readable line instead of
-a traceback, and it keeps a cell from ending with a bare ``True``.
+(`raise NotImplementedError()`) or a crash into one readable line instead of
+a traceback, and it keeps a cell from ending with a bare `True`.
 """
 import linecache
 import sys
@@ -26,7 +26,7 @@ def rel_error(x, y, eps=1e-12):
     Returns
     -------
     float
-        ``max |x - y| / max(|x| + |y|, eps)``; below about 1e-7 means "equal"
+        `max |x - y| / max(|x| + |y|, eps)`; below about 1e-7 means "equal"
         for float64 gradients, about 1e-3 for float32.
     """
     x = np.asarray(x, dtype=np.float64)
@@ -43,7 +43,7 @@ _ACTIVE = []  # names of the functions whose `with checks(...)` blocks are runni
 
 
 def record(passed):
-    """Count one check for the function of the enclosing ``with checks(...)`` block (if any).
+    """Count one check for the function of the enclosing `with checks(...)` block (if any).
 
     Parameters
     ----------
@@ -52,7 +52,7 @@ def record(passed):
     Returns
     -------
     bool
-        ``passed``, unchanged.
+        `passed`, unchanged.
     """
     if _ACTIVE:
         score = _SCORES[_ACTIVE[-1]]
@@ -61,7 +61,7 @@ def record(passed):
 
 
 def _where(tb):
-    """``(function, line number, source line)`` of the innermost frame of ``tb`` outside installed packages."""
+    """`(function, line number, source line)` of the innermost frame of `tb` outside installed packages."""
     found = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
@@ -88,7 +88,7 @@ def describe_exception(exc, tb=None, indent="  "):
     ----------
     exc : BaseException
     tb : traceback, optional
-        Defaults to ``exc.__traceback__``.
+        Defaults to `exc.__traceback__`.
     indent : str
         Put before the second line (where it happened).
 
@@ -108,10 +108,10 @@ def describe_exception(exc, tb=None, indent="  "):
 
 
 class checks:
-    """Group the checks of one graded function: ``with checks("relu_forward"): ...``.
+    """Group the checks of one graded function: `with checks("relu_forward"): ...`.
 
-    Inside the block, every ✓ and ✗ counts towards ``function`` in
-    :func:`summary`. The block never ends a cell with a bare ``True``; an
+    Inside the block, every ✓ and ✗ counts towards `function` in
+    `summary`. The block never ends a cell with a bare `True`; an
     unfinished function prints "not implemented yet" and an error in your code
     prints one ✗ line saying what and where, instead of a traceback (the
     cells after it still run).
@@ -121,7 +121,7 @@ class checks:
     function : str
         Name of the graded function the block checks.
     namespace : dict, optional
-        Where the function is defined (the notebook's ``globals()``). Default:
+        Where the function is defined (the notebook's `globals()`). Default:
         the namespace of the caller. Used to notice a function redefined
         after its checks ran.
     """
@@ -165,9 +165,9 @@ def summary(points, namespace=None):
     Parameters
     ----------
     points : dict
-        ``{function name: points}``, in the notebook's order.
+        `{function name: points}`, in the notebook's order.
     namespace : dict, optional
-        The notebook's ``globals()`` (default: the caller's), to notice a
+        The notebook's `globals()` (default: the caller's), to notice a
         function changed after its checks ran.
 
     Returns
@@ -227,12 +227,12 @@ def _dtype_hint(got_dtype, expected_dtype):
 
 
 def check_dtype(name, got, expected_dtype, hint=""):
-    """Print whether ``got`` (an array) has the dtype ``expected_dtype``.
+    """Print whether `got` (an array) has the dtype `expected_dtype`.
 
     Parameters
     ----------
     name : str
-        What is being checked, e.g. ``"sigmoid_forward: float32 stays float32"``.
+        What is being checked, e.g. `"sigmoid_forward: float32 stays float32"`.
     got : ndarray
     expected_dtype : dtype or str
     hint : str
@@ -259,15 +259,15 @@ def check_dtype(name, got, expected_dtype, hint=""):
 
 
 def check_true(name, condition, problem="", hint=""):
-    """Print ✓ when ``condition`` holds, else ✗ with ``problem`` (what is wrong, in words).
+    """Print ✓ when `condition` holds, else ✗ with `problem` (what is wrong, in words).
 
     Parameters
     ----------
     name : str
-        The property checked, e.g. ``"sgd_step: params left unchanged"``.
+        The property checked, e.g. `"sgd_step: params left unchanged"`.
     condition : bool
     problem : str
-        On failure, what was found instead (``"got the keys ['W']"``).
+        On failure, what was found instead (`"got the keys ['W']"`).
     hint : str
         On failure, the usual cause.
 
@@ -285,23 +285,23 @@ def check_true(name, condition, problem="", hint=""):
 
 
 def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None):
-    """Print a friendly verdict comparing ``got`` with ``expected``.
+    """Print a friendly verdict comparing `got` with `expected`.
 
-    Unlike a bare ``assert``, the output says what was expected, what came
+    Unlike a bare `assert`, the output says what was expected, what came
     back, where the largest difference is and what to look at.
 
     Parameters
     ----------
     name : str
-        What is being checked, e.g. ``"sigmoid_forward: out"``.
+        What is being checked, e.g. `"sigmoid_forward: out"`.
     got, expected : array_like or float
     rtol, atol : float
-        Passes when ``|got - expected| <= atol + rtol * |expected|`` everywhere
-        (the rule of ``numpy.testing.assert_allclose``).
+        Passes when `|got - expected| <= atol + rtol * |expected|` everywhere
+        (the rule of `numpy.testing.assert_allclose`).
     hint : str
         Shown on failure: the usual cause of this kind of mistake.
     dtype : dtype, optional
-        Also require this dtype of ``got`` (e.g. ``np.float32``).
+        Also require this dtype of `got` (e.g. `np.float32`).
 
     Returns
     -------

@@ -5,25 +5,25 @@ from coursekit.checking import record
 
 
 def numerical_gradient(f, x, dout, h=1e-5):
-    """Gradient of ``sum(f(x) * dout)`` with respect to ``x`` by central differences.
+    """Gradient of `sum(f(x) * dout)` with respect to `x` by central differences.
 
     Parameters
     ----------
     f : callable
-        Maps an array shaped like ``x`` to an array shaped like ``dout``. It is
-        called with perturbed copies of ``x``; ``x`` itself is never changed.
+        Maps an array shaped like `x` to an array shaped like `dout`. It is
+        called with perturbed copies of `x`; `x` itself is never changed.
     x : ndarray, any shape
         Point at which to differentiate. Use float64: in float32 the rounding
-        error of ``f`` swamps the difference quotient.
-    dout : ndarray, shape of ``f(x)``
+        error of `f` swamps the difference quotient.
+    dout : ndarray, shape of `f(x)`
         Upstream gradient, i.e. dL/d(out).
     h : float
         Step. 1e-5 balances truncation error O(h²) against rounding error O(ε/h).
 
     Returns
     -------
-    ndarray, shape of ``x``
-        ``dx[i] = sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2 h)``.
+    ndarray, shape of `x`
+        `dx[i] = sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2 h)`.
     """
     x = np.array(x, dtype=np.float64)  # private copy, perturbed in place
     dout = np.asarray(dout, dtype=np.float64)
@@ -47,10 +47,10 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
     Parameters
     ----------
     name : str
-        What is checked, e.g. ``"relu_backward: dx"``.
+        What is checked, e.g. `"relu_backward: dx"`.
     f, x, dout, h
-        As for :func:`numerical_gradient`.
-    analytic : ndarray, shape of ``x``
+        As for `numerical_gradient`.
+    analytic : ndarray, shape of `x`
         The gradient your backward pass returned.
     tol : float
         Largest relative error accepted (1e-7 is right for float64 inputs away
@@ -62,7 +62,7 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
     Returns
     -------
     bool
-        True when the relative error is below ``tol``.
+        True when the relative error is below `tol`.
     """
     numeric = numerical_gradient(f, x, dout, h=h)
     if analytic is None:

@@ -1,7 +1,7 @@
 """The two-dimensional spiral data set of CS231n, with NumPy only.
 
 Used by the training chapter and by the Labs of the normalization and
-training exercise notebooks; ``solutions.training`` re-exports it.
+training exercise notebooks; `solutions.training` re-exports it.
 """
 import numpy as np
 

@@ -8,8 +8,8 @@ results by properties that need no answer: a numerical gradient, invariants
 (probabilities sum to 1, the shape and dtype are kept, no input is changed),
 the conventions the docstring states, and small cases worked out by hand.
 
-Each chapter has a module here (``coursekit.practice.activations``, ...) with
-one function per graded function, ``practice_<name>(<name>, ...)``, whose
+Each chapter has a module here (`coursekit.practice.activations`, ...) with
+one function per graded function, `practice_<name>(<name>, ...)`, whose
 parameters are named after the notebook's functions and classes it needs.
 It prints one ✓ or ✗ line per kind of input and returns True when all pass.
 """
@@ -30,7 +30,7 @@ class Mismatch(Exception):
 
 
 def readonly(value):
-    """A deep copy of ``value`` in which every array is read-only, as the hidden tests pass them.
+    """A deep copy of `value` in which every array is read-only, as the hidden tests pass them.
 
     Tuples (named or not), lists and dicts are rebuilt around read-only copies
     of their arrays; other values are deep-copied.
@@ -70,7 +70,7 @@ def _same(a, b):
 
 
 def call(function, *args, **kwargs):
-    """Call ``fn`` on read-only copies of its arguments; complain if it changed one of them.
+    """Call `fn` on read-only copies of its arguments; complain if it changed one of them.
 
     Returns
     -------
@@ -101,13 +101,13 @@ def _index(idx):
 
 
 def expect(condition, problem):
-    """Raise :class:`Mismatch` with ``problem`` unless ``condition`` holds."""
+    """Raise `Mismatch` with `problem` unless `condition` holds."""
     if not bool(condition):
         raise Mismatch(problem)
 
 
 def expect_array(got, what="the result"):
-    """``got`` must be a NumPy array (not None, a list or a number)."""
+    """`got` must be a NumPy array (not None, a list or a number)."""
     if got is None:
         raise Mismatch(f"{what} is None (a missing `return`?)")
     if not isinstance(got, np.ndarray):
@@ -116,7 +116,7 @@ def expect_array(got, what="the result"):
 
 
 def expect_shape(got, shape, what="the result"):
-    """``got`` must be an array of shape ``shape``."""
+    """`got` must be an array of shape `shape`."""
     got = expect_array(got, what)
     if got.shape != tuple(shape):
         extra = ""
@@ -127,7 +127,7 @@ def expect_shape(got, shape, what="the result"):
 
 
 def expect_dtype(got, dtype, what="the result"):
-    """``got`` must be an array of dtype ``dtype``."""
+    """`got` must be an array of dtype `dtype`."""
     got = expect_array(got, what)
     dtype = np.dtype(dtype)
     if got.dtype != dtype:
@@ -143,14 +143,14 @@ def expect_dtype(got, dtype, what="the result"):
 
 
 def expect_float(got, what="the result"):
-    """``got`` must be a Python float (not a NumPy number or an array)."""
+    """`got` must be a Python float (not a NumPy number or an array)."""
     if type(got) is not float:
         raise Mismatch(f"{what} is a {type(got).__name__}, expected a Python float (use float(...))")
     return got
 
 
 def expect_finite(got, what="the result"):
-    """No NaN and no inf in ``got``."""
+    """No NaN and no inf in `got`."""
     arr = np.asarray(got, dtype=np.float64)
     if np.isnan(arr).any():
         idx = np.argwhere(np.isnan(arr))[0] if arr.ndim else ()
@@ -164,7 +164,7 @@ def expect_finite(got, what="the result"):
 
 
 def expect_close(got, expected, what="the result", rtol=1e-7, atol=1e-10):
-    """``|got - expected| <= atol + rtol |expected|`` everywhere, with shapes equal."""
+    """`|got - expected| <= atol + rtol |expected|` everywhere, with shapes equal."""
     expected = np.asarray(expected, dtype=np.float64)
     if got is None or isinstance(got, (str, bytes, dict, set)):
         raise Mismatch(f"{what} is {'None' if got is None else 'a ' + type(got).__name__}, expected numbers")
@@ -190,10 +190,10 @@ def expect_close(got, expected, what="the result", rtol=1e-7, atol=1e-10):
 
 
 def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
-    """``analytic`` agrees with the central-difference gradient of ``sum(f(x) * dout)``.
+    """`analytic` agrees with the central-difference gradient of `sum(f(x) * dout)`.
 
-    Agreement means a relative error below ``tol`` at every entry, or an
-    absolute difference below ``atol`` (for entries that are 0 or nearly so).
+    Agreement means a relative error below `tol` at every entry, or an
+    absolute difference below `atol` (for entries that are 0 or nearly so).
     """
     numeric = numerical_gradient(f, x, dout)
     got = expect_array(analytic, what)
@@ -212,7 +212,7 @@ def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
 
 
 def first(result, what="the result"):
-    """The first element of a ``(out, cache)`` pair, with a clear message if it is not a pair."""
+    """The first element of a `(out, cache)` pair, with a clear message if it is not a pair."""
     if not isinstance(result, (tuple, list)):
         raise Mismatch(f"your function returned a {type(result).__name__}, expected a pair (out, cache)")
     return result[0]
@@ -229,7 +229,7 @@ class Practice:
         The graded function's name.
     uses : str
         Other notebook functions the checks rely on (said in the heading, so
-        that a ✗ caused by one of them is not blamed on ``function`` alone).
+        that a ✗ caused by one of them is not blamed on `function` alone).
     """
 
     def __init__(self, function, uses=""):
@@ -241,9 +241,9 @@ class Practice:
         print(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed{also}):")
 
     def check(self, label, test, hint=""):
-        """Run ``test()``; print ``✓ label`` if it returns, else ``✗ label: what is wrong``.
+        """Run `test()`; print `✓ label` if it returns, else `✗ label: what is wrong`.
 
-        ``NotImplementedError`` goes through (the notebook says "not
+        `NotImplementedError` goes through (the notebook says "not
         implemented yet"); any other exception is a ✗ that says what and where.
         """
         try:
@@ -293,7 +293,7 @@ def spread(rng, shape, magnitude=1e4, dtype=np.float64):
 
 
 def away_from(rng, shape, kinks=(0.0,), gap=1e-3, scale=2.0):
-    """Normal values at least ``gap`` away from every kink (where a numerical gradient is meaningless)."""
+    """Normal values at least `gap` away from every kink (where a numerical gradient is meaningless)."""
     values = rng.normal(0.0, scale, size=shape)
     for kink in kinks:
         offset = values - kink

@@ -8,7 +8,7 @@ _SHAPES = [(1, 5), (4, 3), (2, 3, 2, 2)]  # a single row, a matrix, a 4-D batch 
 
 
 def _field(cache, name):
-    """``cache.<name>``, or a Mismatch saying the cache lacks it."""
+    """`cache.<name>`, or a Mismatch saying the cache lacks it."""
     if not hasattr(cache, name):
         raise Mismatch(f"the cache has no field '{name}': return the given cache class, filled in")
     return getattr(cache, name)
@@ -53,7 +53,7 @@ def _elementwise(practice, forward, label_values, values_check):
 # -- sigmoid -------------------------------------------------------------------
 
 def practice_sigmoid_forward(sigmoid_forward):
-    """Practice checks of ``sigmoid_forward``; True when all pass."""
+    """Practice checks of `sigmoid_forward`; True when all pass."""
     p = Practice("sigmoid_forward")
     rng = p.rng
 
@@ -132,7 +132,7 @@ def _backward_checks(p, backward, forward, kinks=(), forward_kwargs=None):
 
 
 def practice_sigmoid_backward(sigmoid_backward, sigmoid_forward):
-    """Practice checks of ``sigmoid_backward`` (with your ``sigmoid_forward`` for the caches)."""
+    """Practice checks of `sigmoid_backward` (with your `sigmoid_forward` for the caches)."""
     p = Practice("sigmoid_backward", uses="sigmoid_forward")
     _backward_checks(p, sigmoid_backward, sigmoid_forward)
     return p.ok
@@ -141,7 +141,7 @@ def practice_sigmoid_backward(sigmoid_backward, sigmoid_forward):
 # -- tanh ----------------------------------------------------------------------
 
 def practice_tanh_forward(tanh_forward):
-    """Practice checks of ``tanh_forward``; True when all pass."""
+    """Practice checks of `tanh_forward`; True when all pass."""
     p = Practice("tanh_forward")
     rng = p.rng
 
@@ -183,7 +183,7 @@ def practice_tanh_forward(tanh_forward):
 
 
 def practice_tanh_backward(tanh_backward, tanh_forward):
-    """Practice checks of ``tanh_backward`` (with your ``tanh_forward`` for the caches)."""
+    """Practice checks of `tanh_backward` (with your `tanh_forward` for the caches)."""
     p = Practice("tanh_backward", uses="tanh_forward")
     _backward_checks(p, tanh_backward, tanh_forward)
     return p.ok
@@ -192,7 +192,7 @@ def practice_tanh_backward(tanh_backward, tanh_forward):
 # -- ReLU ----------------------------------------------------------------------
 
 def practice_relu_forward(relu_forward):
-    """Practice checks of ``relu_forward``; True when all pass."""
+    """Practice checks of `relu_forward`; True when all pass."""
     p = Practice("relu_forward")
     rng = p.rng
 
@@ -240,7 +240,7 @@ def _zero_slope_check(p, backward, forward, slope_name, slope_at_zero, forward_k
 
 
 def practice_relu_backward(relu_backward, relu_forward):
-    """Practice checks of ``relu_backward`` (with your ``relu_forward`` for the caches)."""
+    """Practice checks of `relu_backward` (with your `relu_forward` for the caches)."""
     p = Practice("relu_backward", uses="relu_forward")
     p.check("exact zeros: gradient 0 at x == 0 (the course's convention), dout where x > 0",
             _zero_slope_check(p, relu_backward, relu_forward, "0", 0.0),
@@ -252,7 +252,7 @@ def practice_relu_backward(relu_backward, relu_forward):
 # -- leaky ReLU ----------------------------------------------------------------
 
 def practice_leaky_relu_forward(leaky_relu_forward):
-    """Practice checks of ``leaky_relu_forward``; True when all pass."""
+    """Practice checks of `leaky_relu_forward`; True when all pass."""
     p = Practice("leaky_relu_forward")
     rng = p.rng
 
@@ -289,7 +289,7 @@ def practice_leaky_relu_forward(leaky_relu_forward):
 
 
 def practice_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward):
-    """Practice checks of ``leaky_relu_backward`` (with your ``leaky_relu_forward`` for the caches)."""
+    """Practice checks of `leaky_relu_backward` (with your `leaky_relu_forward` for the caches)."""
     p = Practice("leaky_relu_backward", uses="leaky_relu_forward")
     p.check("exact zeros: slope alpha at x == 0 (as in PyTorch), 1 where x > 0",
             _zero_slope_check(p, leaky_relu_backward, leaky_relu_forward, "alpha = 0.01", 0.01),
@@ -310,7 +310,7 @@ def _sums_to_one(out, axis, what):
 
 
 def practice_softmax_forward(softmax_forward):
-    """Practice checks of ``softmax_forward``; True when all pass."""
+    """Practice checks of `softmax_forward`; True when all pass."""
     p = Practice("softmax_forward")
     rng = p.rng
 
@@ -377,7 +377,7 @@ def practice_softmax_forward(softmax_forward):
 
 
 def practice_softmax_backward(softmax_backward, softmax_forward):
-    """Practice checks of ``softmax_backward`` (with your ``softmax_forward`` for the caches)."""
+    """Practice checks of `softmax_backward` (with your `softmax_forward` for the caches)."""
     p = Practice("softmax_backward", uses="softmax_forward")
     rng = p.rng
 

@@ -17,7 +17,7 @@ _NORMAL_SHARE, _UNIFORM_SHARE = math.erf(1 / math.sqrt(2)), 1 / math.sqrt(3)  # 
 
 
 def practice_compute_fans(compute_fans):
-    """Practice checks of ``compute_fans``; True when all pass."""
+    """Practice checks of `compute_fans`; True when all pass."""
     p = Practice("compute_fans")
 
     def table(cases):
@@ -45,7 +45,7 @@ def practice_compute_fans(compute_fans):
 
 
 def practice_calculate_gain(calculate_gain):
-    """Practice checks of ``calculate_gain``; True when all pass."""
+    """Practice checks of `calculate_gain`; True when all pass."""
     p = Practice("calculate_gain")
 
     def table(cases):
@@ -126,13 +126,13 @@ _XAVIER_HINTS = ["σ = gain · sqrt(2 / (fan_in + fan_out)).", "multiply by the 
 
 
 def practice_xavier_uniform(xavier_uniform):
-    """Practice checks of ``xavier_uniform``; True when all pass."""
+    """Practice checks of `xavier_uniform`; True when all pass."""
     hints = [h + " The uniform bound is √3 σ." if i == 0 else h for i, h in enumerate(_XAVIER_HINTS)]
     return _initializer_practice("xavier_uniform", xavier_uniform, "uniform", _xavier_cases(), hints)
 
 
 def practice_xavier_normal(xavier_normal):
-    """Practice checks of ``xavier_normal``; True when all pass."""
+    """Practice checks of `xavier_normal`; True when all pass."""
     hints = [h + " NumPy's normal takes the standard deviation, not the variance." if i == 0 else h
              for i, h in enumerate(_XAVIER_HINTS)]
     return _initializer_practice("xavier_normal", xavier_normal, "normal", _xavier_cases(), hints)
@@ -161,13 +161,13 @@ _KAIMING_HINTS = ["σ = gain / sqrt(fan); the defaults mean ReLU (a = 0) and fan
 
 
 def practice_kaiming_uniform(kaiming_uniform):
-    """Practice checks of ``kaiming_uniform``; True when all pass."""
+    """Practice checks of `kaiming_uniform`; True when all pass."""
     hints = [h + " The uniform bound is √3 σ." if i == 0 else h for i, h in enumerate(_KAIMING_HINTS)]
     return _initializer_practice("kaiming_uniform", kaiming_uniform, "uniform", _kaiming_cases(), hints)
 
 
 def practice_kaiming_normal(kaiming_normal):
-    """Practice checks of ``kaiming_normal``; True when all pass."""
+    """Practice checks of `kaiming_normal`; True when all pass."""
     hints = [h + " NumPy's normal takes the standard deviation." if i == 0 else h for i, h in enumerate(_KAIMING_HINTS)]
     return _initializer_practice("kaiming_normal", kaiming_normal, "normal", _kaiming_cases(), hints)
 

@@ -6,7 +6,7 @@ from coursekit.practice import (Mismatch, Practice, call, expect, expect_close, 
 
 
 def _pair(result, shape, what="the result"):
-    """``(loss, dpred)`` of a loss function, checked for form: a number and an array of ``shape``."""
+    """`(loss, dpred)` of a loss function, checked for form: a number and an array of `shape`."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise Mismatch(f"{what} should be a pair (loss, dpred), got a {type(result).__name__}")
     loss, dpred = result
@@ -17,12 +17,12 @@ def _pair(result, shape, what="the result"):
 
 
 def _loss_only(loss_fn, *rest, **kwargs):
-    """``p -> loss_fn(p, *rest)[0]`` as an array, for a numerical gradient."""
+    """`p -> loss_fn(p, *rest)[0]` as an array, for a numerical gradient."""
     return lambda p: np.array(call(loss_fn, p, *rest, **kwargs)[0], dtype=np.float64)
 
 
 def _gradients(p, loss_fn, inputs, what, hint="", tol=1e-6):
-    """dpred agrees with the numerical gradient of your own loss on each of ``inputs``."""
+    """dpred agrees with the numerical gradient of your own loss on each of `inputs`."""
     def test():
         for label, pred, rest, kwargs in inputs():
             loss, dpred = _pair(call(loss_fn, pred, *rest, **kwargs), np.shape(pred))
@@ -66,7 +66,7 @@ def _regression_inputs(rng, beta=None):
 
 
 def practice_mse_loss(mse_loss):
-    """Practice checks of ``mse_loss``; True when all pass."""
+    """Practice checks of `mse_loss`; True when all pass."""
     p = Practice("mse_loss")
     rng = p.rng
 
@@ -98,7 +98,7 @@ def practice_mse_loss(mse_loss):
 
 
 def practice_smooth_l1_loss(smooth_l1_loss):
-    """Practice checks of ``smooth_l1_loss``; True when all pass."""
+    """Practice checks of `smooth_l1_loss`; True when all pass."""
     p = Practice("smooth_l1_loss")
     rng = p.rng
 
@@ -140,7 +140,7 @@ def practice_smooth_l1_loss(smooth_l1_loss):
 
 
 def practice_binary_cross_entropy_with_logits(binary_cross_entropy_with_logits):
-    """Practice checks of ``binary_cross_entropy_with_logits``; True when all pass."""
+    """Practice checks of `binary_cross_entropy_with_logits`; True when all pass."""
     p = Practice("binary_cross_entropy_with_logits")
     rng = p.rng
     bce = binary_cross_entropy_with_logits
@@ -224,7 +224,7 @@ def _class_invariants(p, loss_fn, name):
 
 
 def practice_cross_entropy(cross_entropy):
-    """Practice checks of ``cross_entropy``; True when all pass."""
+    """Practice checks of `cross_entropy`; True when all pass."""
     p = Practice("cross_entropy")
     rng = p.rng
 
@@ -261,7 +261,7 @@ def practice_cross_entropy(cross_entropy):
 
 
 def practice_multiclass_hinge_loss(multiclass_hinge_loss):
-    """Practice checks of ``multiclass_hinge_loss``; True when all pass."""
+    """Practice checks of `multiclass_hinge_loss`; True when all pass."""
     p = Practice("multiclass_hinge_loss")
     rng = p.rng
     hinge = multiclass_hinge_loss

@@ -1,12 +1,12 @@
 """Practice checks for the normalization exercise: one function per graded function.
 
 The forward passes are judged by what normalising means: after removing
-``beta`` and ``gamma``, every group of values the statistics run over has mean
-0 and variance ``var / (var + eps)``; the cache fields are checked against the
+`beta` and `gamma`, every group of values the statistics run over has mean
+0 and variance `var / (var + eps)`; the cache fields are checked against the
 descriptions of the given cache classes. The backward passes are judged by
 numerical gradients and by two invariants of a normalisation in training mode:
-over the values one statistic covers, ``dx`` sums to 0 (the path through the
-mean) and is orthogonal to ``xhat`` (the path through the variance).
+over the values one statistic covers, `dx` sums to 0 (the path through the
+mean) and is orthogonal to `xhat` (the path through the variance).
 """
 import numpy as np
 
@@ -36,14 +36,14 @@ def _triple(result, what):
 
 
 def _stats(new, what="the new running statistics"):
-    """``(mean, var)`` of returned running statistics (a RunningStats or any pair)."""
+    """`(mean, var)` of returned running statistics (a RunningStats or any pair)."""
     if not isinstance(new, (tuple, list)) or len(new) != 2:
         raise Mismatch(f"{what} should be a pair (mean, var) like RunningStats, got {type(new).__name__}")
     return np.asarray(new[0]), np.asarray(new[1])
 
 
 def _normalised(x, out, gamma, beta, axes, eps, what):
-    """With beta and gamma undone, each group (over ``axes``) has mean 0 and variance var / (var + eps)."""
+    """With beta and gamma undone, each group (over `axes`) has mean 0 and variance var / (var + eps)."""
     x = np.asarray(x, dtype=np.float64)
     xhat = (np.asarray(out, dtype=np.float64) - beta) / gamma
     var = x.var(axis=axes, keepdims=True)
@@ -57,7 +57,7 @@ def _normalised(x, out, gamma, beta, axes, eps, what):
 # -- batch norm, forward ---------------------------------------------------------------
 
 def practice_batchnorm_forward(batchnorm_forward, RunningStats, init_running_stats):
-    """Practice checks of ``batchnorm_forward``; True when all pass."""
+    """Practice checks of `batchnorm_forward`; True when all pass."""
     p = Practice("batchnorm_forward")
     rng = p.rng
 
@@ -236,13 +236,13 @@ def _bn_backward_practice(name, backward, batchnorm_forward, RunningStats, init_
 
 
 def practice_batchnorm_backward(batchnorm_backward, batchnorm_forward, RunningStats, init_running_stats):
-    """Practice checks of ``batchnorm_backward`` (with your ``batchnorm_forward`` for the caches)."""
+    """Practice checks of `batchnorm_backward` (with your `batchnorm_forward` for the caches)."""
     return _bn_backward_practice("batchnorm_backward", batchnorm_backward, batchnorm_forward, RunningStats,
                                  init_running_stats)
 
 
 def practice_batchnorm_backward_alt(batchnorm_backward_alt, batchnorm_forward, RunningStats, init_running_stats):
-    """Practice checks of ``batchnorm_backward_alt`` (with your ``batchnorm_forward`` for the caches)."""
+    """Practice checks of `batchnorm_backward_alt` (with your `batchnorm_forward` for the caches)."""
     return _bn_backward_practice("batchnorm_backward_alt", batchnorm_backward_alt, batchnorm_forward, RunningStats,
                                  init_running_stats)
 
@@ -256,7 +256,7 @@ def _pair(result, what):
 
 
 def practice_layernorm_forward(layernorm_forward):
-    """Practice checks of ``layernorm_forward``; True when all pass."""
+    """Practice checks of `layernorm_forward`; True when all pass."""
     p = Practice("layernorm_forward")
     rng = p.rng
 
@@ -358,7 +358,7 @@ def _norm_backward_checks(p, backward, forward, cases, group_axes, name):
 
 
 def practice_layernorm_backward(layernorm_backward, layernorm_forward):
-    """Practice checks of ``layernorm_backward`` (with your ``layernorm_forward`` for the caches)."""
+    """Practice checks of `layernorm_backward` (with your `layernorm_forward` for the caches)."""
     p = Practice("layernorm_backward", uses="layernorm_forward")
     cases = [((4, 6), (), {}), ((1, 5), (), {}), ((2, 3, 5), (), {}), ((3, 4), (), {"eps": 0.1})]
     _norm_backward_checks(p, layernorm_backward, layernorm_forward, cases, lambda a: a, "layernorm_backward")
@@ -368,13 +368,13 @@ def practice_layernorm_backward(layernorm_backward, layernorm_forward):
 # -- group norm ------------------------------------------------------------------------
 
 def _grouped(x, G):
-    """``x`` as (N, G, values of the group): consecutive channels, all positions."""
+    """`x` as (N, G, values of the group): consecutive channels, all positions."""
     x = np.asarray(x, dtype=np.float64)
     return x.reshape(len(x), G, -1)
 
 
 def practice_groupnorm_forward(groupnorm_forward):
-    """Practice checks of ``groupnorm_forward``; True when all pass."""
+    """Practice checks of `groupnorm_forward`; True when all pass."""
     p = Practice("groupnorm_forward")
     rng = p.rng
 
@@ -424,7 +424,7 @@ def practice_groupnorm_forward(groupnorm_forward):
 
 
 def practice_groupnorm_backward(groupnorm_backward, groupnorm_forward):
-    """Practice checks of ``groupnorm_backward`` (with your ``groupnorm_forward`` for the caches)."""
+    """Practice checks of `groupnorm_backward` (with your `groupnorm_forward` for the caches)."""
     p = Practice("groupnorm_backward", uses="groupnorm_forward")
     cases = [((2, 6, 3, 2), (3,), {}), ((2, 6, 2, 2), (3,), {}), ((2, 4, 3, 3), (1,), {}), ((2, 4, 3, 2), (4,), {}),
              ((1, 6, 2, 3), (2,), {}), ((5, 6), (3,), {}), ((2, 4, 2, 3), (2,), {"eps": 0.1})]

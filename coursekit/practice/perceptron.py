@@ -15,7 +15,7 @@ def _zero_one(out, what):
 
 
 def practice_step(step):
-    """Practice checks of ``step``; True when all pass."""
+    """Practice checks of `step`; True when all pass."""
     p = Practice("step")
     rng = p.rng
 
@@ -65,7 +65,7 @@ def _layer_input(rng, N, D, M=None, scalar_bias=False):
 
 
 def practice_perceptron_forward(perceptron_forward):
-    """Practice checks of ``perceptron_forward``; True when all pass."""
+    """Practice checks of `perceptron_forward`; True when all pass."""
     p = Practice("perceptron_forward")
     rng = p.rng
 
@@ -146,29 +146,29 @@ def _gate_practice(name, gate, truth_value):
 
 
 def practice_and_gate(and_gate):
-    """Practice checks of ``and_gate``; True when all pass."""
+    """Practice checks of `and_gate`; True when all pass."""
     return _gate_practice("and_gate", and_gate, lambda x: (x[:, 0] * x[:, 1]).astype(np.float64)).ok
 
 
 def practice_or_gate(or_gate):
-    """Practice checks of ``or_gate``; True when all pass."""
+    """Practice checks of `or_gate`; True when all pass."""
     return _gate_practice("or_gate", or_gate, lambda x: np.maximum(x[:, 0], x[:, 1]).astype(np.float64)).ok
 
 
 def practice_nand_gate(nand_gate):
-    """Practice checks of ``nand_gate``; True when all pass."""
+    """Practice checks of `nand_gate`; True when all pass."""
     return _gate_practice("nand_gate", nand_gate, lambda x: (1 - x[:, 0] * x[:, 1]).astype(np.float64)).ok
 
 
 def practice_xor_gate(xor_gate):
-    """Practice checks of ``xor_gate``; True when all pass."""
+    """Practice checks of `xor_gate`; True when all pass."""
     return _gate_practice("xor_gate", xor_gate, lambda x: (x[:, 0] != x[:, 1]).astype(np.float64)).ok
 
 
 # -- the learning rule -----------------------------------------------------------
 
 def _result(result):
-    """``(w, b, errors, converged)`` read from the returned named tuple."""
+    """`(w, b, errors, converged)` read from the returned named tuple."""
     for field in ("w", "b", "errors", "converged"):
         if not hasattr(result, field):
             raise Mismatch(f"the result has no field '{field}': return the given PerceptronResult")
@@ -179,7 +179,7 @@ def _result(result):
 
 
 def _separable(rng, N, D, margin=0.1):
-    """N points around an offset centre, labelled by a random hyperplane, none within ``margin`` of it."""
+    """N points around an offset centre, labelled by a random hyperplane, none within `margin` of it."""
     normal = rng.normal(size=D)
     normal = normal / np.sqrt(normal @ normal)
     offset = rng.uniform(-3, 3, size=D)
@@ -193,7 +193,7 @@ def _separable(rng, N, D, margin=0.1):
 
 
 def practice_perceptron_train(perceptron_train):
-    """Practice checks of ``perceptron_train``; True when all pass."""
+    """Practice checks of `perceptron_train`; True when all pass."""
     p = Practice("perceptron_train")
     rng = p.rng
 

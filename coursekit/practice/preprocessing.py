@@ -73,7 +73,7 @@ def _apply_dtypes(p, apply, params_for):
 # -- centering --------------------------------------------------------------------
 
 def practice_fit_center(fit_center):
-    """Practice checks of ``fit_center``; True when all pass."""
+    """Practice checks of `fit_center`; True when all pass."""
     p = Practice("fit_center")
     rng = p.rng
 
@@ -99,7 +99,7 @@ def practice_fit_center(fit_center):
 
 
 def practice_center(center, CenterParams):
-    """Practice checks of ``center`` (with parameters written out here)."""
+    """Practice checks of `center` (with parameters written out here)."""
     p = Practice("center")
     rng = p.rng
 
@@ -126,7 +126,7 @@ def practice_center(center, CenterParams):
 # -- standardization ------------------------------------------------------------------
 
 def practice_fit_standardize(fit_standardize):
-    """Practice checks of ``fit_standardize``; True when all pass."""
+    """Practice checks of `fit_standardize`; True when all pass."""
     p = Practice("fit_standardize")
     rng = p.rng
 
@@ -164,7 +164,7 @@ def practice_fit_standardize(fit_standardize):
 
 
 def practice_standardize(standardize, StandardizeParams):
-    """Practice checks of ``standardize`` (with parameters written out here)."""
+    """Practice checks of `standardize` (with parameters written out here)."""
     p = Practice("standardize")
     rng = p.rng
 
@@ -195,7 +195,7 @@ _MINMAX = ["data_min", "data_max", "scale", "min_", "feature_range"]
 
 
 def practice_fit_minmax(fit_minmax):
-    """Practice checks of ``fit_minmax``; True when all pass."""
+    """Practice checks of `fit_minmax`; True when all pass."""
     p = Practice("fit_minmax")
     rng = p.rng
 
@@ -236,7 +236,7 @@ def practice_fit_minmax(fit_minmax):
 
 
 def practice_minmax_scale(minmax_scale, MinMaxParams):
-    """Practice checks of ``minmax_scale`` (with parameters written out here)."""
+    """Practice checks of `minmax_scale` (with parameters written out here)."""
     p = Practice("minmax_scale")
     rng = p.rng
 
@@ -291,7 +291,7 @@ def _check_axes(components, x, variance, what):
 
 
 def practice_fit_pca(fit_pca):
-    """Practice checks of ``fit_pca``; True when all pass."""
+    """Practice checks of `fit_pca`; True when all pass."""
     p = Practice("fit_pca")
     rng = p.rng
 
@@ -329,7 +329,7 @@ def practice_fit_pca(fit_pca):
 
 
 def practice_pca_transform(pca_transform, PCAParams):
-    """Practice checks of ``pca_transform`` (with parameters written out here)."""
+    """Practice checks of `pca_transform` (with parameters written out here)."""
     p = Practice("pca_transform")
     rng = p.rng
 
@@ -367,7 +367,7 @@ _WHITEN = ["mean", "components", "scale", "method", "eps", "explained_variance",
 
 
 def practice_fit_whiten(fit_whiten):
-    """Practice checks of ``fit_whiten``; True when all pass."""
+    """Practice checks of `fit_whiten`; True when all pass."""
     p = Practice("fit_whiten")
     rng = p.rng
 
@@ -429,7 +429,7 @@ def practice_fit_whiten(fit_whiten):
 
 
 def practice_whiten(whiten, WhitenParams):
-    """Practice checks of ``whiten`` (with parameters written out here)."""
+    """Practice checks of `whiten` (with parameters written out here)."""
     p = Practice("whiten")
     rng = p.rng
 

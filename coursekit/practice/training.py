@@ -8,7 +8,7 @@ from coursekit.practice import (Mismatch, Practice, call, expect, expect_close, 
 
 
 def _net(rng, sizes, dtype=np.float64, scale=None, extra=False):
-    """Random parameters {W1, b1, ...} of an MLP with the given layer sizes (and gamma/beta if ``extra``)."""
+    """Random parameters {W1, b1, ...} of an MLP with the given layer sizes (and gamma/beta if `extra`)."""
     params = {}
     for l, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:]), start=1):
         std = (2.0 / fan_in) ** 0.5 if scale is None else scale
@@ -30,7 +30,7 @@ def _dict(result, keys, what):
 # -- sgd_step ----------------------------------------------------------------------
 
 def practice_sgd_step(sgd_step):
-    """Practice checks of ``sgd_step``; True when all pass."""
+    """Practice checks of `sgd_step`; True when all pass."""
     p = Practice("sgd_step")
     rng = p.rng
 
@@ -99,7 +99,7 @@ def _away_from_kinks(rng, sizes, N, activation, scale=None, x_scale=1.0):
 
 
 def practice_mlp_loss(mlp_loss):
-    """Practice checks of ``mlp_loss``; True when all pass."""
+    """Practice checks of `mlp_loss`; True when all pass."""
     p = Practice("mlp_loss")
     rng = p.rng
 
@@ -192,7 +192,7 @@ def _ratios(result, keys):
 
 
 def practice_update_ratio(update_ratio):
-    """Practice checks of ``update_ratio``; True when all pass."""
+    """Practice checks of `update_ratio`; True when all pass."""
     p = Practice("update_ratio")
     rng = p.rng
 
@@ -237,7 +237,7 @@ def practice_update_ratio(update_ratio):
 # -- sample_log_uniform ----------------------------------------------------------
 
 def _ks_uniform(values, a, b):
-    """Kolmogorov-Smirnov distance between the sample ``values`` and the uniform law on [a, b]."""
+    """Kolmogorov-Smirnov distance between the sample `values` and the uniform law on [a, b]."""
     u = np.sort((np.ravel(values) - a) / (b - a))
     n = u.size
     above = np.arange(1, n + 1) / n - u
@@ -246,7 +246,7 @@ def _ks_uniform(values, a, b):
 
 
 def practice_sample_log_uniform(sample_log_uniform):
-    """Practice checks of ``sample_log_uniform``; True when all pass."""
+    """Practice checks of `sample_log_uniform`; True when all pass."""
     p = Practice("sample_log_uniform")
     rng = p.rng
 
