@@ -270,7 +270,7 @@ def practice_leaky_relu_forward(leaky_relu_forward):
 
     def other_slopes():
         x = with_zeros(rng, (5, 4), scale=3.0)
-        for alpha in (0.2, 0.5, 0.0):
+        for alpha in (0.2, 0.5, 0.0, 1.5):  # any slope, also one above 1
             values_check(x, first(call(leaky_relu_forward, x, alpha=alpha)), alpha)
         x = spread(rng, (4, 5))
         values_check(x, expect_finite(first(call(leaky_relu_forward, x)), "the output for values up to ±1e4"))
@@ -282,8 +282,9 @@ def practice_leaky_relu_forward(leaky_relu_forward):
         expect(_field(c, "alpha") == 0.3, f"cache.alpha is {c.alpha!r}, expected the slope 0.3 you were given")
 
     _elementwise(p, leaky_relu_forward, ("the default slope and alpha = 0.2 by hand", by_hand), values_check)
-    p.check("other slopes (0.2, 0.5, 0), exact zeros, values up to ±1e4", other_slopes,
-            hint="use the alpha argument, not a fixed 0.01.")
+    p.check("other slopes (0.2, 0.5, 0 and 1.5), exact zeros, values up to ±1e4", other_slopes,
+            hint="use the alpha argument, not a fixed 0.01; x where x > 0 and alpha x elsewhere holds for any "
+                 "slope (np.maximum(x, alpha * x) only for alpha <= 1).")
     p.check("the cache holds the input and the slope", cache)
     return p.ok
 

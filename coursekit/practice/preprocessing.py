@@ -222,15 +222,20 @@ def practice_fit_minmax(fit_minmax):
     def constant():
         x = rng.standard_normal((5, 3))
         x[:, 1] = 5.0
+        x[:, 2] = 1.0
+        x[0, 2] = 1.0 + 2.0 ** -52           # a range of one rounding error: constant by the docstring's rule
         lo_, hi_, scale, min_, fr = _fields(call(fit_minmax, x), _MINMAX, "the result")
         expect(np.all(np.isfinite(scale)) and np.all(np.isfinite(min_)), "scale or min_ is not finite")
         expect_close([scale[1], min_[1]], [1.0, -5.0], "a constant feature 5: range taken as 1 (scale 1, min_ -5)")
+        expect_close(scale[2], 1.0, "a feature whose range is one rounding error (below 10 eps): range taken as 1",
+                     rtol=1e-12)
 
     p.check("small cases by hand, onto [0, 1] and (-1, 1)", by_hand,
             hint="scale = (hi - lo) / (max - min); min_ = lo - data_min * scale.")
     p.check("feature ranges (0, 1), (-1, 1) and integers (2, 5): the minimum lands on lo, the maximum on hi", ranges,
             hint="use both ends of feature_range, and store them as floats.")
-    p.check("a constant feature", constant, hint="a (near) zero range counts as 1: never divide by 0.")
+    p.check("a constant feature, and one whose range is a rounding error", constant,
+            hint="a range below 10 * eps of the dtype counts as 1 (the docstring's rule): never divide by ~0.")
     _dtype_rules(p, fit_minmax, _MINMAX[:4])
     return p.ok
 
