@@ -103,3 +103,18 @@ def test_notebook_links_its_chapter_by_the_chapter_title(slug):
     link = re.search(r"\[([^\]]+)\]\([^)]*/book/" + slug + r"\.html\)", intro)
     assert link, f"{slug}.ipynb does not link book/{slug}.html in its first cell"
     assert " ".join(link.group(1).split()) == title
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_chapter_pointers_name_existing_lab_sections(slug):
+    """'Run it on your own code' in the chapter names Lab sections that the notebook has."""
+    page = (BOOK / f"{slug}.md").read_text()
+    pointers = re.findall(r"\*\*Run it on your own code:\*\*.*?\(\*(.+?)\*\)", page, re.S)
+    assert pointers, f"book/{slug}.md points to no Lab experiment"
+    nb = _release(slug)
+    sections = {title.strip() for c in nb.cells if c.cell_type == "markdown"
+                for title in re.findall(r"^### (.+)$", c.source, re.M)}
+    for pointer in pointers:
+        for name in " ".join(pointer.split()).split("* and *"):
+            assert name in sections, f"book/{slug}.md points to a Lab section {name!r} the notebook lacks"
+    assert f"(exercise-{slug})=" in page
