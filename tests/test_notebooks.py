@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from autograder.assemble import TEMPLATES, graded_functions
-from autograder.cli import EXERCISES, chapters
+from autograder.build.release import EXERCISES
+from autograder.course import chapters
 
 SLUGS = chapters()
 BOOK = TEMPLATES.parent.parent / "book"
