@@ -32,21 +32,20 @@ class Mismatch(Exception):
 def readonly(value):
     """A deep copy of `value` in which every array is read-only, as the hidden tests pass them.
 
-    Tuples (named or not), lists and dicts are rebuilt around read-only copies
-    of their arrays; other values are deep-copied.
+    Named tuples, tuples, lists and dicts are rebuilt around read-only
+    copies of what they hold; anything else is deep-copied.
     """
     if isinstance(value, np.ndarray):
-        out = np.array(value, copy=True)
-        out.flags.writeable = False
-        return out
-    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
-        return type(value)(*(readonly(v) for v in value))
-    if isinstance(value, tuple):
-        return tuple(readonly(v) for v in value)
-    if isinstance(value, list):
-        return [readonly(v) for v in value]
+        frozen = value.copy()
+        frozen.setflags(write=False)
+        return frozen
     if isinstance(value, dict):
-        return {k: readonly(v) for k, v in value.items()}
+        return dict((key, readonly(item)) for key, item in value.items())
+    if isinstance(value, (tuple, list)):
+        parts = list(map(readonly, value))
+        if isinstance(value, list):
+            return parts
+        return type(value)(*parts) if hasattr(type(value), "_fields") else tuple(parts)
     return copy.deepcopy(value)
 
 

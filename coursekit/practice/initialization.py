@@ -151,13 +151,16 @@ def _kaiming_cases():
          {"nonlinearity": "linear", "mode": "fan_out"}, 1 / math.sqrt(800)),
         ("3-D convolution (16, 8, 3, 3, 3), mode 'fan_out' (432)", (16, 8, 3, 3, 3), {"mode": "fan_out"},
          math.sqrt(2 / 432)),
+        ("dense (400, 300), 'relu' with a = 0.5 given (ignored)", (400, 300), {"nonlinearity": "relu", "a": 0.5},
+         math.sqrt(2 / 400)),
         ("a small dense weight (2, 3): shape only", (2, 3), {}, 0.0),
     ]
 
 
 _KAIMING_HINTS = ["σ = gain / sqrt(fan); the defaults mean ReLU (a = 0) and fan_in.",
                   "mode='fan_out' divides by fan_out.", "", "pass a to calculate_gain as the slope.",
-                  "use the gain of the nonlinearity asked for.", "", "", ""]
+                  "use the gain of the nonlinearity asked for.", "", "",
+                  "the slope a only matters for nonlinearity='leaky_relu'.", ""]
 
 
 def practice_kaiming_uniform(kaiming_uniform):

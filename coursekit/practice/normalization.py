@@ -36,10 +36,10 @@ def _triple(result, what):
 
 
 def _stats(new, what="the new running statistics"):
-    """`(mean, var)` of returned running statistics (a RunningStats or any pair)."""
-    if not isinstance(new, (tuple, list)) or len(new) != 2:
-        raise Mismatch(f"{what} should be a pair (mean, var) like RunningStats, got {type(new).__name__}")
-    return np.asarray(new[0]), np.asarray(new[1])
+    """`(mean, var)` of returned running statistics, which must be a RunningStats (fields mean and var)."""
+    if not (isinstance(new, tuple) and getattr(type(new), "_fields", None) == ("mean", "var")):
+        raise Mismatch(f"{what} should be a RunningStats(mean=..., var=...), got a {type(new).__name__}")
+    return np.asarray(new.mean), np.asarray(new.var)
 
 
 def _normalised(x, out, gamma, beta, axes, eps, what):
@@ -78,7 +78,7 @@ def practice_batchnorm_forward(batchnorm_forward, RunningStats, init_running_sta
 
     def training():
         for N, D, kwargs in [(2, 3, {}), (6, 4, {}), (16, 5, {}), (8, 3, {"momentum": 0.5}),
-                             (6, 5, {"momentum": 0.01, "eps": 1e-3})]:
+                             (6, 5, {"momentum": 0.01, "eps": 1e-3}), (5, 3, {"momentum": 0.0})]:
             x = 2.0 * rng.standard_normal((N, D)) + 1.0
             gamma, beta = _scale_shift(rng, D)
             running = running_after_training(D)
@@ -141,15 +141,19 @@ def practice_batchnorm_forward(batchnorm_forward, RunningStats, init_running_sta
             mode = "training" if training else "evaluation"
             expect_dtype(out, np.float32, f"out for float32 input ({mode})")
             expect_dtype(_stats(new)[1], np.float32, f"the new running var for float32 statistics ({mode})")
+        out, cache, new = _triple(call(batchnorm_forward, x, gamma, beta, running_after_training(6)),
+                                  "batchnorm_forward")
+        expect_dtype(_stats(new)[0], np.float64, "the new running mean for float32 input and float64 running "
+                     "statistics (the dtype of running, not of x)")
 
     p.check("the visible example, by hand", by_hand)
     p.check("training: batches of 2 to 16, other momentum and eps; out, cache and new running statistics", training,
             hint="normalise with the biased batch variance; the running var averages in N/(N-1) times it; "
-                 "momentum weighs the new batch.")
+                 "momentum weighs the new batch (momentum 0 keeps the running statistics); return a RunningStats.")
     p.check("evaluation: the running statistics, a single sample, eps 0.1", evaluation,
             hint="with training=False use running.mean and running.var, and return running unchanged.")
     p.check("a constant feature, and values up to ±1e4", edge_cases, hint="eps goes inside the square root.")
-    p.check("float32 input and statistics stay float32", float32)
+    p.check("float32 input and statistics stay float32; the running statistics keep their own dtype", float32)
     return p.ok
 
 

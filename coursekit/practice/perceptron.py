@@ -96,6 +96,16 @@ def practice_perceptron_forward(perceptron_forward):
         x, w, b, z = _layer_input(rng, 6, 3, 4, scalar_bias=True)
         fires_where_positive(call(perceptron_forward, x, w, b), z, "4 units sharing one scalar bias")
 
+    def exactly_zero():
+        # Weighted inputs of exactly 0 (integers, so in any order of summation): H(0) = 0, the unit does not fire.
+        x = np.array([[1.0, 1.0], [2.0, 1.0], [0.0, 0.0]])
+        out = call(perceptron_forward, x, np.array([1.0, -1.0]), 0.0)
+        expect_close(out, [0.0, 1.0, 0.0], "one unit w = (1, -1), b = 0 on (1, 1), (2, 1), (0, 0): "
+                     "weighted inputs 0, 1, 0", rtol=0, atol=0)
+        w, b = np.array([[1.0, -1.0], [-1.0, 2.0]]), np.array([0.0, -1.0])
+        expect_close(call(perceptron_forward, x, w, b), [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]],
+                     "two units whose weighted inputs include exact zeros", rtol=0, atol=0)
+
     def other_dtypes():
         while True:
             x = rng.integers(0, 3, size=(7, 4))
@@ -107,15 +117,19 @@ def practice_perceptron_forward(perceptron_forward):
         fires_where_positive(call(perceptron_forward, x, w, b), z, "integer input")
         x, w, b, z = _layer_input(rng, 5, 3, 2)
         x32, w32, b32 = x.astype(np.float32), w.astype(np.float32), b.astype(np.float32)
-        fires_where_positive(call(perceptron_forward, x32, w32, b32), x32.astype(np.float64) @ w32 + b32,
-                             "float32 input")
+        out32 = call(perceptron_forward, x32, w32, b32)
+        fires_where_positive(out32, x32.astype(np.float64) @ w32 + b32, "float32 input")
+        expect_dtype(out32, np.float32, "the output for float32 input")
+        expect_dtype(call(perceptron_forward, x.astype(np.int64), w.astype(np.int64), b.astype(np.int64)),
+                     np.float64, "the output for integer input and weights")
 
     p.check("AND and (AND, OR) on the truth table, by hand", by_hand)
     p.check("one unit: fires exactly where x·w + b > 0, a single row included", one_unit,
             hint="step(x @ w + b): the bias goes inside the step, added, not subtracted.")
     p.check("layers of M units, and M units sharing a scalar bias", layers,
             hint="x @ w has shape (N, M); b broadcasts over the rows.")
-    p.check("integer and float32 input", other_dtypes)
+    p.check("weighted inputs of exactly 0 do not fire", exactly_zero, hint="H(0) = 0: x @ w + b > 0, strictly.")
+    p.check("integer and float32 input: float32 stays float32, integers give float64", other_dtypes)
     return p.ok
 
 
@@ -167,15 +181,22 @@ def practice_xor_gate(xor_gate):
 
 # -- the learning rule -----------------------------------------------------------
 
-def _result(result):
-    """`(w, b, errors, converged)` read from the returned named tuple."""
+def _result(result, dtype=np.float64):
+    """`(w, b, errors, converged)` read from the returned named tuple, each of the documented type."""
     for field in ("w", "b", "errors", "converged"):
         if not hasattr(result, field):
             raise Mismatch(f"the result has no field '{field}': return the given PerceptronResult")
-    errors = np.asarray(result.errors)
-    expect(errors.ndim == 1, f"errors has shape {errors.shape}: one count per epoch run")
-    expect(np.all(errors == np.round(errors)), "errors should hold whole numbers of mistakes")
-    return np.asarray(result.w, dtype=np.float64), float(result.b), errors, result.converged
+    expect_dtype(result.w, dtype, "w (the floating dtype of x)")
+    expect(np.ndim(result.b) == 0 and isinstance(result.b, (float, np.floating, int, np.integer)),
+           f"b is a {type(result.b).__name__}, expected a number")
+    expect(isinstance(result.errors, np.ndarray) and np.issubdtype(result.errors.dtype, np.integer),
+           f"errors is a {type(result.errors).__name__}"
+           + (f" of dtype {result.errors.dtype}" if isinstance(result.errors, np.ndarray) else "")
+           + ": expected an integer array (np.array(counts), counts being ints)")
+    expect(result.errors.ndim == 1, f"errors has shape {result.errors.shape}: one count per epoch run")
+    expect(isinstance(result.converged, (bool, np.bool_)),
+           f"converged is {result.converged!r} ({type(result.converged).__name__}): expected True or False")
+    return np.asarray(result.w, dtype=np.float64), float(result.b), result.errors, bool(result.converged)
 
 
 def _separable(rng, N, D, margin=0.1):
@@ -261,7 +282,7 @@ def practice_perceptron_train(perceptron_train):
         quarters = np.arange(-8, 9) / 4                       # exact in float32
         grid = np.column_stack([rng.choice(quarters, 16), rng.choice(quarters, 16)]).astype(np.float32)
         labels = (grid @ np.array([1.0, 0.5]) > 0.3).astype(np.float64)
-        w, b, errors, converged = _result(call(perceptron_train, grid, labels))
+        w, b, errors, converged = _result(call(perceptron_train, grid, labels), dtype=np.float32)
         expect(np.isfinite(np.append(w, b)).all(), "float32 input: w or b is not finite")
         expect(bool(converged), "float32 input on separable data: converged is False")
 
@@ -273,7 +294,7 @@ def practice_perceptron_train(perceptron_train):
             hint="stop after the first epoch without a mistake; count the mistakes of each epoch afresh.")
     p.check("the learning rate only scales w and b", learning_rate)
     p.check("XOR and random labels never converge; max_epochs=1", not_separable)
-    p.check("float32 input", float32)
+    p.check("float32 input: w stays float32", float32)
     return p.ok
 
 

@@ -148,17 +148,19 @@ def practice_fit_standardize(fit_standardize):
 
     def small_and_offset():
         pm = np.tile([-1.0, 1.0], 5)
-        x = np.column_stack([5.0 + 1e-6 * pm, 1e6 + pm, pm])
+        x = np.column_stack([5.0 + 1e-6 * pm, 1e6 + pm, pm, 1e-9 * pm, 1e6 + 1e-3 * pm])
         mean, scale = _fields(call(fit_standardize, x), ["mean", "scale"], "the result")
-        expect_close(scale, [1e-6, 1.0, 1.0], "scale of a spread of 1e-6 (real: not constant), of 1e6 ± 1 and of ±1",
-                     rtol=1e-6)
-        expect_close(mean, [5.0, 1e6, 0.0], "mean of the same three features", rtol=1e-12, atol=1e-15)
+        expect_close(scale, [1e-6, 1.0, 1.0, 1e-9, 1e-3],
+                     "scale of real spreads: 1e-6 around 5, 1 around 1e6, 1 around 0, 1e-9 around 0, 1e-3 around "
+                     "1e6 (none is constant by the docstring's rule)", rtol=1e-6)
+        expect_close(mean, [5.0, 1e6, 0.0, 0.0, 1e6], "mean of the same five features", rtol=1e-12, atol=1e-15)
 
     p.check("a small case by hand", by_hand, hint="np.std with the default ddof=0 (divide by N).")
     p.check("constant features (0.1 repeated, 1234.5678 repeated, a single sample) get scale 1", constant_features,
             hint="compare the computed variance with the rounding-error bound in the docstring, not with 0.")
-    p.check("a small but real spread (1e-6) is not constant; an offset of 1e6 loses no digits", small_and_offset,
-            hint="two passes: the mean first, then the mean of the squared deviations (not E[x²] - E[x]²).")
+    p.check("small but real spreads are not constant; an offset of 1e6 loses no digits", small_and_offset,
+            hint="two passes: the mean first, then the mean of the squared deviations (not E[x²] - E[x]²); "
+                 "decide 'constant' by the docstring's rounding-error bound, not by a fixed or relative threshold.")
     _dtype_rules(p, fit_standardize, ["mean", "scale"])
     return p.ok
 
@@ -229,13 +231,20 @@ def practice_fit_minmax(fit_minmax):
         expect_close([scale[1], min_[1]], [1.0, -5.0], "a constant feature 5: range taken as 1 (scale 1, min_ -5)")
         expect_close(scale[2], 1.0, "a feature whose range is one rounding error (below 10 eps): range taken as 1",
                      rtol=1e-12)
+        tiny = np.array([[0.0, 3.0], [1e-13, 3.0]])       # a real range of 1e-13 (well above 10 eps)
+        expect_close(_fields(call(fit_minmax, tiny), _MINMAX, "the result")[2][0], 1e13,
+                     "scale of a real range of 1e-13 (not constant: only a range below 10 eps is)", rtol=1e-6)
+        narrow = np.array([[1.0], [1.0 + 5e-7]], dtype=np.float32)   # below 10 float32 eps (1.2e-6)
+        expect_close(_fields(call(fit_minmax, narrow), _MINMAX, "the result")[2][0], 1.0,
+                     "scale of a float32 range of 5e-7 (below 10 eps of float32: constant, range taken as 1)",
+                     rtol=1e-6)
 
     p.check("small cases by hand, onto [0, 1] and (-1, 1)", by_hand,
             hint="scale = (hi - lo) / (max - min); min_ = lo - data_min * scale.")
     p.check("feature ranges (0, 1), (-1, 1) and integers (2, 5): the minimum lands on lo, the maximum on hi", ranges,
             hint="use both ends of feature_range, and store them as floats.")
-    p.check("a constant feature, and one whose range is a rounding error", constant,
-            hint="a range below 10 * eps of the dtype counts as 1 (the docstring's rule): never divide by ~0.")
+    p.check("constant features, ranges of a rounding error, a real range of 1e-13, a float32 range of 5e-7", constant,
+            hint="a range below 10 * eps of the data's own dtype counts as 1 (the docstring's rule), no other one.")
     _dtype_rules(p, fit_minmax, _MINMAX[:4])
     return p.ok
 
@@ -325,8 +334,14 @@ def practice_fit_pca(fit_pca):
             expect_close(ratio, var / total, f"explained_variance_ratio for {what} (variance over the total variance "
                          "of all directions)", rtol=1e-6, atol=1e-9)
 
+    def constant_data():
+        mean, comps, var, ratio = _fields(call(fit_pca, np.full((5, 3), 2.5)), _PCA, "the result")
+        expect_close(ratio, np.zeros(np.shape(ratio)), "explained_variance_ratio of constant data (the docstring: 0, "
+                     "not 0/0)", rtol=0, atol=0)
+
     p.check("a small case by hand", by_hand,
             hint="rows of V^T from the SVD of the centred data; variances s² / (N - 1); the sign rule.")
+    p.check("constant data: ratios 0", constant_data, hint="a total variance of 0 explains nothing: ratio 0.")
     p.check("orthonormal axes sorted by variance, eigenvectors of the covariance; n_components; fewer samples than "
             "features", axes, hint="centre first; keep the first K rows; the ratios divide by the total variance.")
     _dtype_rules(p, fit_pca, _PCA, make=lambda dtype: np.round(_spread(rng, 24, 3) * 8).astype(dtype))

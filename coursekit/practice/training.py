@@ -48,6 +48,12 @@ def practice_sgd_step(sgd_step):
             new = _dict(call(sgd_step, params, grads, lr), params, "the new parameters")
             for k in params:
                 expect_close(new[k], params[k] - lr * grads[k], f"new {k} (lr {lr:g})", rtol=1e-12, atol=1e-15)
+        params = _net(rng, [3, 4, 2])
+        grads = {k: rng.standard_normal(params[k].shape) for k in reversed(list(params))}   # another key order
+        new = _dict(call(sgd_step, params, grads, 0.5), params, "the new parameters")
+        for k in params:
+            expect_close(new[k], params[k] - 0.5 * grads[k], f"new {k} when grads lists its keys in another order "
+                         "(pair them by key)", rtol=1e-12, atol=1e-15)
         params = {"W": 0.3 * rng.standard_normal((4, 3, 2, 2)), "b": rng.standard_normal(4)}
         new = _dict(call(sgd_step, params, {k: np.ones_like(v) for k, v in params.items()}, 0.0), params,
                     "the new parameters")
@@ -61,7 +67,8 @@ def practice_sgd_step(sgd_step):
             expect_dtype(new[k], np.float32, f"new {k} for float32 parameters")
 
     p.check("a small case by hand", by_hand, hint="params[k] - lr * grads[k] for every key: a step against the gradient.")
-    p.check("every key (gamma and beta too), read-only parameters, lr from 1e-3 to 1, a 4-D weight", nets,
+    p.check("every key (gamma and beta too), keys in another order, read-only parameters, lr from 1e-3 to 1, "
+            "a 4-D weight", nets,
             hint="build a new dict of new arrays: the arrays you are given are read-only in the hidden tests.")
     p.check("float32 parameters stay float32", float32)
     return p.ok
@@ -121,6 +128,16 @@ def practice_mlp_loss(mlp_loss):
         expect_close(reg_grads["b1"], [-1 / (1 + math.exp(4.0)), 1 / (1 + math.exp(4.0))],
                      "one layer with reg = 0.5: db1 (no regularization of the biases)")
 
+    def relu_kink():
+        # All hidden pre-activations exactly 0 (zero input, zero biases): ReLU's derivative there is 0,
+        # so the first layer gets no gradient at all.
+        params = {"W1": rng.normal(size=(2, 3)), "b1": np.zeros(3), "W2": rng.normal(size=(3, 2)),
+                  "b2": np.array([0.5, -0.5])}
+        loss, grads = _loss_and_grads(call(mlp_loss, params, np.zeros((2, 2)), np.array([0, 1])), params)
+        expect_close(grads["b1"], np.zeros(3), "db1 when every hidden pre-activation is exactly 0 (ReLU's derivative "
+                     "is 0 there)", rtol=0, atol=0)
+        expect_close(grads["W1"], np.zeros((2, 3)), "dW1 there", rtol=0, atol=0)
+
     def consistent():
         for sizes, activation, reg in [([4, 5, 3], "relu", 0.0), ([3, 6, 4, 5], "tanh", 0.3), ([5, 4, 3], "sigmoid", 0.1)]:
             params, x = _away_from_kinks(rng, sizes, 6, activation)
@@ -177,6 +194,8 @@ def practice_mlp_loss(mlp_loss):
     p.check("every gradient agrees with the numerical one: 1 to 4 layers, every activation, reg, a single sample",
             gradients, hint="δ_{l-1} = (δ_l W_l^T) ⊙ f'(a_{l-1}); the regularization adds reg · W to dW.")
     p.check("large scores: no overflow", large_scores, hint="subtract each row's maximum before np.exp.")
+    p.check("hidden pre-activations of exactly 0: ReLU's derivative is 0 there", relu_kink,
+            hint="the derivative of ReLU is [a > 0], strictly.")
     p.check("float32 parameters and input give float32 gradients", float32)
     return p.ok
 
