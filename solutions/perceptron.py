@@ -83,7 +83,8 @@ def perceptron_forward(x, w, b):
     Returns
     -------
     out : ndarray, shape (N,) or (N, M)
-        0.0 / 1.0 outputs.
+        0.0 / 1.0 outputs, in the floating dtype of `x @ w + b` (float32
+        stays float32, integers give float64).
 
     Raises
     ------
@@ -203,7 +204,7 @@ class PerceptronResult(NamedTuple):
     """Outcome of `perceptron_train`."""
 
     w: np.ndarray
-    """Learned weights, shape (D,)."""
+    """Learned weights, shape (D,), in the floating dtype of x (integers give float64)."""
     b: float
     """Learned bias."""
     errors: np.ndarray
@@ -233,9 +234,10 @@ def perceptron_train(x, y, lr=1.0, max_epochs=100, rng=None):
     Returns
     -------
     PerceptronResult
-        `(w, b, errors, converged)`: weights, shape (D,); bias (float);
+        `(w, b, errors, converged)`: weights, shape (D,), in the floating
+        dtype of `x`; bias (float);
         misclassifications per epoch, int array with one entry per epoch run;
-        whether training stopped because an epoch made no mistake.
+        whether training stopped because an epoch made no mistake (a bool).
 
     Raises
     ------
