@@ -10,6 +10,7 @@ a traceback, and it keeps a cell from ending with a bare `True`.
 """
 import linecache
 import sys
+import warnings
 
 import numpy as np
 
@@ -40,6 +41,21 @@ def rel_error(x, y, eps=1e-12):
 #                   "detail": str, "defined": id of the function object checked}
 _SCORES = {}
 _ACTIVE = []  # names of the functions whose `with checks(...)` blocks are running
+
+
+def report(text, failed=False):
+    """Print a verdict. Failures go to stderr, after flushing stdout so that the lines keep their order.
+
+    Jupyter shows stderr on a red background, and `nbgrader validate` (the
+    Validate button) counts a cell that wrote to stderr as failed: an
+    unfinished or wrong function fails validation, without a traceback.
+    """
+    if not failed:
+        print(text)
+        return
+    sys.stdout.flush()
+    print(text, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def record(passed):
@@ -135,26 +151,38 @@ class checks:
         _SCORES[self.function] = {"passed": 0, "failed": 0, "status": "checked", "detail": "",
                                   "defined": id(defined) if defined is not None else None}
         _ACTIVE.append(self.function)
+        # The checks judge results: a harmless RuntimeWarning of a right answer (exp overflowing to inf in
+        # 1 / (1 + exp(-x))) must not print in red, or make `nbgrader validate` fail.
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+        self._errstate = np.errstate(all="ignore")
+        self._errstate.__enter__()
         return self
 
     def __exit__(self, kind, exc, tb):
+        self._errstate.__exit__(None, None, None)
+        self._warnings.__exit__(None, None, None)
         _ACTIVE.pop()
         if kind is None:
             return False
         score = _SCORES[self.function]
         if issubclass(kind, NotImplementedError):
-            missing = _raiser(tb) or self.function
+            missing = _raiser(tb)
+            if missing is None or missing.startswith("<"):  # raised in the cell itself, not in a function
+                missing = self.function
             score["status"], score["detail"] = "todo", missing
             if missing == self.function:
-                print(f"… {self.function}: not implemented yet (replace `raise NotImplementedError()` with your code, "
-                      "then run this cell again).")
+                report(f"… {self.function}: not implemented yet (replace `raise NotImplementedError()` with your "
+                       "code, then run this cell again).", failed=True)
             else:
-                print(f"… {self.function}: these checks need {missing}, which is not implemented yet.")
+                report(f"… {self.function}: these checks need {missing}, which is not implemented yet.", failed=True)
             return True
         if issubclass(kind, Exception):
             score["status"] = "error"
             score["failed"] += 1
-            print(f"✗ {self.function}: the checks stopped with an error.\n  {describe_exception(exc, tb)}")
+            report(f"✗ {self.function}: the checks stopped with an error.\n  {describe_exception(exc, tb)}",
+                   failed=True)
             return True
         return False  # KeyboardInterrupt and friends go through
 
@@ -226,6 +254,16 @@ def _dtype_hint(got_dtype, expected_dtype):
     return ""
 
 
+def _passed(text):
+    report(text)
+    return record(True)
+
+
+def _failed(*lines):
+    report("\n".join(line for line in lines if line), failed=True)
+    return record(False)
+
+
 def check_dtype(name, got, expected_dtype, hint=""):
     """Print whether `got` (an array) has the dtype `expected_dtype`.
 
@@ -246,16 +284,12 @@ def check_dtype(name, got, expected_dtype, hint=""):
     expected_dtype = np.dtype(expected_dtype)
     got_dtype = getattr(got, "dtype", None)
     if got_dtype is None:
-        print(f"✗ {name}: your result is a {type(got).__name__}, expected an array of dtype {expected_dtype}.")
-        return record(False)
+        return _failed(f"✗ {name}: your result is a {type(got).__name__}, expected an array of dtype {expected_dtype}.")
     if got_dtype == expected_dtype:
-        print(f"✓ {name}: dtype {got_dtype}.")
-        return record(True)
-    print(f"✗ {name}: your result has dtype {got_dtype}, expected {expected_dtype}.")
+        return _passed(f"✓ {name}: dtype {got_dtype}.")
     advice = hint or _dtype_hint(got_dtype, expected_dtype)
-    if advice:
-        print(f"  Hint: {advice}")
-    return record(False)
+    return _failed(f"✗ {name}: your result has dtype {got_dtype}, expected {expected_dtype}.",
+                   f"  Hint: {advice}" if advice else "")
 
 
 def check_true(name, condition, problem="", hint=""):
@@ -276,12 +310,8 @@ def check_true(name, condition, problem="", hint=""):
     bool
     """
     if bool(condition):
-        print(f"✓ {name}.")
-        return record(True)
-    print(f"✗ {name}: {problem}." if problem else f"✗ {name}: no.")
-    if hint:
-        print(f"  Hint: {hint}")
-    return record(False)
+        return _passed(f"✓ {name}.")
+    return _failed(f"✗ {name}: {problem}." if problem else f"✗ {name}: no.", f"  Hint: {hint}" if hint else "")
 
 
 def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None):
@@ -309,37 +339,31 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None)
         True when the check passed.
     """
     expected = np.asarray(expected)
+    hint_line = f"  Hint: {hint}" if hint else ""
     if got is None:
-        print(f"✗ {name}: your function returned None (a missing `return`?).")
-        return record(False)
+        return _failed(f"✗ {name}: your function returned None (a missing `return`?).")
     try:
         got_arr = np.asarray(got)
     except Exception as exc:  # an object NumPy cannot read, e.g. arrays of different shapes
-        print(f"✗ {name}: could not read your result as an array ({type(exc).__name__}: {exc}).")
-        return record(False)
+        return _failed(f"✗ {name}: could not read your result as an array ({type(exc).__name__}: {exc}).")
     if got_arr.shape != expected.shape:
-        print(f"✗ {name}: your result has shape {got_arr.shape}, expected shape {expected.shape}.")
+        why = ""
         if got_arr.size == expected.size and got_arr.size > 1:
-            print("  The number of values is right: an axis too many or too few, or a transposed result?")
+            why = "  The number of values is right: an axis too many or too few, or a transposed result?"
         elif got_arr.ndim == expected.ndim - 1 or (got_arr.ndim == 0 and expected.ndim > 0):
-            print("  An axis is missing: a sum or mean over an axis that should stay (keepdims=True?), "
-                  "or np.max/np.min where np.maximum/np.minimum was meant?")
-        if hint:
-            print(f"  Hint: {hint}")
-        return record(False)
+            why = ("  An axis is missing: a sum or mean over an axis that should stay (keepdims=True?), "
+                   "or np.max/np.min where np.maximum/np.minimum was meant?")
+        return _failed(f"✗ {name}: your result has shape {got_arr.shape}, expected shape {expected.shape}.", why,
+                       hint_line)
     if got_arr.dtype == object or not (np.issubdtype(got_arr.dtype, np.number) or got_arr.dtype == bool):
-        print(f"✗ {name}: your result holds values of type {got_arr.dtype}, expected numbers.")
-        return record(False)
+        return _failed(f"✗ {name}: your result holds values of type {got_arr.dtype}, expected numbers.")
     if got_arr.dtype == bool and expected.dtype != bool:
-        print(f"✗ {name}: your result holds True/False values (dtype bool), expected numbers.")
-        print(f"  Hint: {_dtype_hint(got_arr.dtype, np.dtype(np.float64))}")
-        return record(False)
+        return _failed(f"✗ {name}: your result holds True/False values (dtype bool), expected numbers.",
+                       f"  Hint: {_dtype_hint(got_arr.dtype, np.dtype(np.float64))}")
     if dtype is not None and got_arr.dtype != np.dtype(dtype):
-        print(f"✗ {name}: your result has dtype {got_arr.dtype}, expected {np.dtype(dtype)}.")
         advice = _dtype_hint(got_arr.dtype, np.dtype(dtype))
-        if advice:
-            print(f"  Hint: {advice}")
-        return record(False)
+        return _failed(f"✗ {name}: your result has dtype {got_arr.dtype}, expected {np.dtype(dtype)}.",
+                       f"  Hint: {advice}" if advice else "")
     got64 = got_arr.astype(np.float64)
     exp64 = expected.astype(np.float64)
     diff = np.abs(got64 - exp64)
@@ -350,23 +374,21 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None)
     if not bad.any():
         finite = diff[np.isfinite(diff)]
         largest = float(finite.max()) if finite.size else 0.0
-        print(f"✓ {name}: matches (largest difference {largest:.2e}).")
-        return record(True)
+        return _passed(f"✓ {name}: matches (largest difference {largest:.2e}).")
     # The worst offender: NaN or inf first, else the largest difference among the failing values.
     score = np.where(bad, np.where(np.isnan(diff), np.inf, diff), -1.0)
     worst = np.unravel_index(np.argmax(score), diff.shape) if diff.ndim else ()
     where = f"at index {tuple(int(i) for i in worst)}: " if diff.ndim else ""
-    print(f"✗ {name}: {int(bad.sum())} of {_plural(bad.size, 'value')} differ{'s' if bad.size == 1 else ''}; "
-          f"{where}expected {float(exp64[worst]):.8g}, got {float(got64[worst]):.8g}.")
+    lines = [f"✗ {name}: {int(bad.sum())} of {_plural(bad.size, 'value')} differ{'s' if bad.size == 1 else ''}; "
+             f"{where}expected {float(exp64[worst]):.8g}, got {float(got64[worst]):.8g}."]
     if np.isnan(got64[bad]).any():
-        print("  Your result contains NaN: look for 0/0, inf - inf, log of a negative number, or exp overflow.")
+        lines.append("  Your result contains NaN: look for 0/0, inf - inf, log of a negative number, or exp overflow.")
     elif np.isinf(got64[bad]).any():
-        print("  Your result contains inf: an overflow (exp of a large number?) or a division by zero.")
+        lines.append("  Your result contains inf: an overflow (exp of a large number?) or a division by zero.")
     else:
-        print(f"  largest difference {float(np.nanmax(diff[bad])):.3e} (allowed: {atol:.0e} + {rtol:.0e}·|expected|)")
+        lines.append(f"  largest difference {float(np.nanmax(diff[bad])):.3e} "
+                     f"(allowed: {atol:.0e} + {rtol:.0e}·|expected|)")
     if 1 < expected.size <= 12:
-        print(f"  expected: {np.array2string(exp64, precision=6)}")
-        print(f"  got:      {np.array2string(got64, precision=6)}")
-    if hint:
-        print(f"  Hint: {hint}")
-    return record(False)
+        lines.append(f"  expected: {np.array2string(exp64, precision=6)}")
+        lines.append(f"  got:      {np.array2string(got64, precision=6)}")
+    return _failed(*lines, hint_line)

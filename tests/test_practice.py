@@ -52,7 +52,7 @@ def run_practice(qualname, candidate):
     namespace[name] = candidate
     kwargs = {param: namespace[param] for param in inspect.signature(check).parameters}
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):  # ✗ lines go to stderr
         passed = check(**kwargs)
     return passed, out.getvalue()
 

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from coursekit.checking import describe_exception, record
+from coursekit.checking import describe_exception, record, report
 from coursekit.gradcheck import numerical_gradient
 
 #: The seed of every practice input. Public on purpose: the hidden tests draw theirs from a secret one.
@@ -256,17 +256,15 @@ class Practice:
         except Exception as exc:
             self._fail(label, "raised " + describe_exception(exc, indent="    "), hint)
         else:
-            print(f"  ✓ {label}")
+            report(f"  ✓ {label}")
             record(True)
 
     def _fail(self, label, problem, hint):
         self.failed += 1
         if problem == self._last_problem:  # one cause, many symptoms: say it once
-            print(f"  ✗ {label}: the same problem")
+            report(f"  ✗ {label}: the same problem", failed=True)
         else:
-            print(f"  ✗ {label}: {problem}")
-            if hint:
-                print(f"    Hint: {hint}")
+            report(f"  ✗ {label}: {problem}" + (f"\n    Hint: {hint}" if hint else ""), failed=True)
         self._last_problem = problem
         record(False)
 
