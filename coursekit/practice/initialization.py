@@ -96,7 +96,7 @@ def _statistics(w, sigma, kind, what):
 
 def _initializer_practice(name, init, kind, cases, hints):
     """Cases: (label, shape, kwargs, sigma worked out by hand)."""
-    p = Practice(name, uses="compute_fans and calculate_gain (if it calls them)")
+    p = Practice(name, uses="compute_fans and calculate_gain, when your function calls them")
     rng = p.rng
     for (label, shape, kwargs, sigma), hint in zip(cases, hints):
         def test(shape=shape, kwargs=kwargs, sigma=sigma, label=label):

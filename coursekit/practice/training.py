@@ -308,7 +308,83 @@ def practice_sample_log_uniform(sample_log_uniform):
     return p.ok
 
 
+# -- adam_step (graded once the training exercise grades Adam) ---------------------
+
+def practice_adam_step(adam_step, AdamState):
+    """Practice checks of `adam_step`; True when all pass."""
+    p = Practice("adam_step")
+    rng = p.rng
+
+    def pair(result):
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise Mismatch(f"the result should be a pair (new_params, new_state), got a {type(result).__name__}")
+        new, state = result
+        expect(isinstance(state, tuple) and getattr(type(state), "_fields", None) == ("t", "m", "v"),
+               f"the new state should be an AdamState(t, m, v), got a {type(state).__name__}")
+        return new, state
+
+    def first_step():
+        params = _net(rng, [3, 4, 2])
+        grads = {k: rng.normal(0.0, 10.0 ** rng.uniform(-3, 2), size=v.shape) for k, v in params.items()}
+        new, state = pair(call(adam_step, params, grads, None, 0.01))
+        new = _dict(new, params, "the new parameters")
+        for k in params:  # m_hat = g and v_hat = g², so each entry moves by lr g / (|g| + eps), about lr
+            g = grads[k]
+            expect_close(new[k], params[k] - 0.01 * g / (np.abs(g) + 1e-8), f"new {k} after the first step "
+                         "(every entry moves by about lr, whatever the size of its gradient)", rtol=1e-9, atol=1e-12)
+        expect(state.t == 1, f"the step count after the first step is {state.t!r}, expected 1")
+        for k in params:
+            expect_close(state.m[k], 0.1 * grads[k], f"m[{k!r}] after the first step ((1 - beta1) g)", rtol=1e-9)
+            expect_close(state.v[k], 0.001 * grads[k] ** 2, f"v[{k!r}] after the first step ((1 - beta2) g²)",
+                         rtol=1e-9, atol=1e-300)
+
+    def tiny_gradient():
+        new, _ = pair(call(adam_step, {"w": np.array([1.0, 1.0])}, {"w": np.array([1e-6, -1e-6])}, None, 0.1))
+        expect_close(new["w"], [1 - 0.1 / 1.01, 1 + 0.1 / 1.01], "a first step with gradients ±1e-6: the move is "
+                     "lr · 1e-6 / (1e-6 + eps), eps = 1e-8 added outside the square root", rtol=1e-9)
+
+    def constant_then_zero():
+        for beta1, beta2 in [(0.9, 0.999), (0.5, 0.8)]:
+            params = {"w": np.array([0.0])}
+            state, moves = None, []
+            for g in [1.0, 1.0, 1.0]:
+                new, state = pair(call(adam_step, params, {"w": np.array([g])}, state, 0.1, beta1=beta1, beta2=beta2))
+                moves.append(float(new["w"][0] - params["w"][0]))
+                params = new
+            expect_close(moves, [-0.1 / (1 + 1e-8)] * 3, f"betas ({beta1}, {beta2}): three steps with the same "
+                         "gradient 1 (bias correction makes m_hat = 1 and v_hat = 1 at every step)", rtol=1e-9)
+            expect(state.t == 3, f"the step count after three steps is {state.t!r}, expected 3")
+            # A gradient of 1, then 0: by hand, m_hat = beta1 / (1 + beta1) and v_hat = beta2 / (1 + beta2).
+            one, s1 = pair(call(adam_step, {"w": np.array([0.0])}, {"w": np.array([1.0])}, None, 0.1,
+                                beta1=beta1, beta2=beta2))
+            two, _ = pair(call(adam_step, one, {"w": np.array([0.0])}, s1, 0.1, beta1=beta1, beta2=beta2))
+            m_hat, v_hat = beta1 / (1 + beta1), beta2 / (1 + beta2)
+            expect_close(two["w"][0] - one["w"][0], -0.1 * m_hat / (np.sqrt(v_hat) + 1e-8),
+                         f"betas ({beta1}, {beta2}): the second step after gradients 1 then 0 (by hand: "
+                         "m_hat = beta1 / (1 + beta1), v_hat = beta2 / (1 + beta2))", rtol=1e-9)
+
+    def keys_and_dtypes():
+        params = _net(rng, [3, 4, 2], dtype=np.float32)
+        grads = {k: rng.normal(size=params[k].shape).astype(np.float32) for k in reversed(list(params))}
+        new, state = pair(call(adam_step, params, grads, None, 0.01))
+        new = _dict(new, params, "the new parameters")
+        for k in params:
+            expect_dtype(new[k], np.float32, f"new {k} for float32 parameters")
+            expect_close(new[k], params[k] - 0.01 * grads[k] / (np.abs(grads[k]) + 1e-8),
+                         f"new {k} when grads lists its keys in another order (pair them by key)", rtol=1e-4, atol=1e-6)
+
+    p.check("the first step (state None): every entry moves by lr, t = 1, m and v as documented", first_step,
+            hint="m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t) with t the number of this step (1 first).")
+    p.check("a tiny gradient: eps goes outside the square root", tiny_gradient,
+            hint="theta - lr * m_hat / (sqrt(v_hat) + eps).")
+    p.check("constant gradients move by lr at every step; gradients 1 then 0, by hand; other betas", constant_then_zero,
+            hint="update m and v with the new gradient, count the step, correct both averages, step with m_hat.")
+    p.check("float32 stays float32; dicts paired by key; nothing you are given is modified", keys_and_dtypes)
+    return p.ok
+
+
 SELF_CHECKS = {
     "sgd_step": practice_sgd_step, "mlp_loss": practice_mlp_loss,
     "update_ratio": practice_update_ratio, "sample_log_uniform": practice_sample_log_uniform,
 }
+# practice_adam_step (above) joins SELF_CHECKS when the training exercise grades adam_step.
