@@ -283,10 +283,12 @@ def _include_source(module_name, included=frozenset()):
         drop.update(range(tree.body[0].lineno - 1, tree.body[0].end_lineno))
     for node in tree.body:
         if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "coursekit" for a in node.names):
-            raise TemplateError(f"{module_name}: write 'from coursekit.<module> import <names>', not 'import coursekit'")
+            raise TemplateError(f"{module_name}: write 'from coursekit.<module> import <names>', "
+                                "not 'import coursekit'")
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "coursekit":
             if node.module not in included:
-                raise TemplateError(f"'# include: {module_name}' imports from {node.module}: include {node.module} first")
+                raise TemplateError(f"'# include: {module_name}' imports from {node.module}: "
+                                    f"include {node.module} first")
             drop.update(range(node.lineno - 1, node.end_lineno))
     source = "\n".join(line for i, line in enumerate(lines) if i not in drop).lstrip("\n")
     source = re.sub(r"\n{4,}", "\n\n\n", source)

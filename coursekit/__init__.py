@@ -11,7 +11,7 @@ notebook runs without installing this course.
 * `coursekit.datasets`, `coursekit.spiral`: the digits and the spiral.
 """
 from coursekit.checking import check_close, check_dtype, check_true, checks, rel_error, summary
-from coursekit.gradcheck import numerical_gradient, check_gradient
+from coursekit.gradcheck import check_gradient, numerical_gradient
 
 __all__ = ["check_close", "check_dtype", "check_true", "checks", "summary", "rel_error", "numerical_gradient",
            "check_gradient"]

@@ -70,8 +70,8 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
         return record(False)
     analytic = np.asarray(analytic)
     if analytic.shape != numeric.shape:
-        report(f"✗ {name}: your gradient has shape {analytic.shape}, expected {numeric.shape} (the shape of the input).",
-               failed=True)
+        report(f"✗ {name}: your gradient has shape {analytic.shape}, expected {numeric.shape} "
+               "(the shape of the input).", failed=True)
         return record(False)
     analytic = analytic.astype(np.float64)
     denom = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)

@@ -1,7 +1,7 @@
 """Exercise notebooks: assembled from one source, released without answers, committed without drift."""
 import ast
-import inspect
 import importlib
+import inspect
 import re
 
 import nbformat

@@ -31,7 +31,8 @@ def _docstring_sources(source):
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             for stmt in node.body:
-                if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                value = getattr(stmt, "value", None)
+                if isinstance(stmt, ast.Expr) and isinstance(value, ast.Constant) and isinstance(value.value, str):
                     yield node.name, ast.get_source_segment(source, stmt)
 
 

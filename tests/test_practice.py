@@ -21,10 +21,11 @@ import io
 import re
 
 import pytest
-
-from autograder.course import REPO as ROOT, chapters
 from grading import alternatives, mutants
 from grading.graded import graded_functions
+
+from autograder.course import REPO as ROOT
+from autograder.course import chapters
 
 CHAPTERS = chapters()
 
@@ -72,7 +73,7 @@ def test_every_graded_function_has_a_practice_check_called_by_its_notebook(slug)
     assert sorted(checks) == sorted(names)
     template = (ROOT / "exercises" / "src" / f"{slug}.md").read_text()
     assert f"# include: coursekit.practice.{slug}" in template
-    for name, check in checks.items():
+    for check in checks.values():
         assert re.search(rf"^\s*{check.__name__}\(", template, re.M), f"{slug}.md never calls {check.__name__}"
 
 

@@ -2,7 +2,6 @@
 import importlib
 import inspect
 import json
-import os
 import re
 import subprocess
 import sys
@@ -11,11 +10,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from support.fakeclass import make_submission
 
 from autograder.assemble import TEMPLATES, assemble, graded_functions
 from autograder.build.release import EXERCISES
 from autograder.course import chapters
-from support.fakeclass import make_submission
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -1,8 +1,21 @@
 """Practice checks for the activations exercise: one function per graded function."""
 import numpy as np
 
-from coursekit.practice import (Mismatch, Practice, away_from, call, expect, expect_close, expect_dtype,
-                                expect_finite, expect_gradient, expect_shape, first, spread, with_zeros)
+from coursekit.practice import (
+    Mismatch,
+    Practice,
+    away_from,
+    call,
+    expect,
+    expect_close,
+    expect_dtype,
+    expect_finite,
+    expect_gradient,
+    expect_shape,
+    first,
+    spread,
+    with_zeros,
+)
 
 _SHAPES = [(1, 5), (4, 3), (2, 3, 2, 2)]  # a single row, a matrix, a 4-D batch (N, C, H, W)
 

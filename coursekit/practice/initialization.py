@@ -76,7 +76,8 @@ def _statistics(w, sigma, kind, what):
     """Shape-free checks of one large weight array against the wanted standard deviation and law."""
     n = w.size
     mean, std = float(w.mean()), float(w.std())
-    expect(abs(mean) <= 6 * sigma / math.sqrt(n), f"{what}: mean {mean:.3g}, should be 0 (within {6 * sigma / math.sqrt(n):.1g})")
+    allowed = 6 * sigma / math.sqrt(n)
+    expect(abs(mean) <= allowed, f"{what}: mean {mean:.3g}, should be 0 (within {allowed:.1g})")
     tol = 6 / math.sqrt(n)
     expect(abs(std / sigma - 1) <= tol, f"{what}: standard deviation {std:.5g}, expected {sigma:.5g} "
            f"(ratio {std / sigma:.3f}; allowed ±{tol:.1%})")
@@ -85,8 +86,8 @@ def _statistics(w, sigma, kind, what):
         biggest = float(np.abs(w).max())
         expect(biggest <= bound * (1 + 1e-9), f"{what}: a value of magnitude {biggest:.5g} lies outside the bounds "
                f"±{bound:.5g} = ±√3 σ of the uniform distribution")
-        expect(biggest >= bound * (1 - 20 / n), f"{what}: the largest magnitude is {biggest:.5g}, but {n} uniform draws "
-               f"on ±{bound:.5g} come within {20 / n:.0e} (relative) of the bound")
+        expect(biggest >= bound * (1 - 20 / n), f"{what}: the largest magnitude is {biggest:.5g}, but {n} uniform "
+               f"draws on ±{bound:.5g} come within {20 / n:.0e} (relative) of the bound")
     share = {"normal": _NORMAL_SHARE, "uniform": _UNIFORM_SHARE}[kind]
     frac = float(np.mean(np.abs(w - mean) <= std))
     allowed = 6 * math.sqrt(share * (1 - share) / n)

@@ -1,8 +1,18 @@
 """Practice checks for the losses exercise: one function per graded function."""
 import numpy as np
 
-from coursekit.practice import (Mismatch, Practice, call, expect, expect_close, expect_dtype, expect_finite,
-                                expect_gradient, expect_shape, spread)
+from coursekit.practice import (
+    Mismatch,
+    Practice,
+    call,
+    expect,
+    expect_close,
+    expect_dtype,
+    expect_finite,
+    expect_gradient,
+    expect_shape,
+    spread,
+)
 
 
 def _pair(result, shape, what="the result"):
@@ -40,7 +50,8 @@ def _dtypes(p, loss_fn, make):
         pred64 = pred.astype(np.float64)
         rest64 = tuple(r.astype(np.float64) if isinstance(r, np.ndarray) and r.dtype == np.float32 else r for r in rest)
         loss64, dpred64 = _pair(call(loss_fn, pred64, *rest64, **kwargs), np.shape(pred))
-        expect_close(loss32, loss64, "the loss for float32 input (compared with your float64 one)", rtol=1e-4, atol=1e-5)
+        expect_close(loss32, loss64, "the loss for float32 input (compared with your float64 one)",
+                     rtol=1e-4, atol=1e-5)
         expect_close(dpred32, dpred64, "dpred for float32 input (compared with your float64 one)", rtol=1e-3, atol=1e-5)
         pred, rest, kwargs = make(np.int64)
         loss, dpred = _pair(call(loss_fn, pred, *rest, **kwargs), np.shape(pred))
@@ -89,7 +100,8 @@ def practice_mse_loss(mse_loss):
 
     p.check("small cases by hand: a mean over all P elements", by_hand,
             hint="the mean runs over every element (pred.size), not over the rows.")
-    _gradients(p, mse_loss, _regression_inputs(rng), "dpred agrees with the numerical gradient: 1-D to 3-D, a single element",
+    _gradients(p, mse_loss, _regression_inputs(rng),
+               "dpred agrees with the numerical gradient: 1-D to 3-D, a single element",
                hint="the derivative of (p - t)² is 2 (p - t); the mean divides by P.")
     p.check("values up to ±1e4", large)
     _dtypes(p, mse_loss, lambda dtype: ((3 * rng.standard_normal((4, 3))).astype(dtype),

@@ -10,8 +10,18 @@ mean) and is orthogonal to `xhat` (the path through the variance).
 """
 import numpy as np
 
-from coursekit.practice import (Mismatch, Practice, call, expect, expect_close, expect_dtype, expect_finite,
-                                expect_gradient, expect_shape, spread)
+from coursekit.practice import (
+    Mismatch,
+    Practice,
+    call,
+    expect,
+    expect_close,
+    expect_dtype,
+    expect_finite,
+    expect_gradient,
+    expect_shape,
+    spread,
+)
 
 
 def _scale_shift(rng, D, dtype=np.float64):
@@ -175,7 +185,7 @@ def _bn_backward_practice(name, backward, batchnorm_forward, RunningStats, init_
                            RunningStats(mean=rng.normal(size=D), var=rng.uniform(0.4, 2.5, size=D)))
                 dout = rng.standard_normal((N, D))
 
-                def forward(x_=x, g_=gamma, b_=beta):
+                def forward(x_=x, g_=gamma, b_=beta, running=running, kwargs=kwargs):
                     return _triple(call(batchnorm_forward, x_, g_, b_, running, training=training, **kwargs),
                                    "batchnorm_forward")[0]
 
@@ -214,7 +224,8 @@ def _bn_backward_practice(name, backward, batchnorm_forward, RunningStats, init_
         expect_shape(grads[2], (4,), "dbeta")
         x = spread(rng, (9, 3))
         dout = rng.standard_normal((9, 3))
-        cache = _triple(call(batchnorm_forward, x, *_scale_shift(rng, 3), init_running_stats(3)), "batchnorm_forward")[1]
+        cache = _triple(call(batchnorm_forward, x, *_scale_shift(rng, 3), init_running_stats(3)),
+                        "batchnorm_forward")[1]
         expect_finite(_triple(call(backward, dout, cache), name)[0], "dx for values up to ±1e4")
 
     def float32():
@@ -316,7 +327,7 @@ def _norm_backward_checks(p, backward, forward, cases, group_axes, name):
             gamma, beta = _scale_shift(rng, C)
             dout = rng.standard_normal(shape)
 
-            def out_of(x_=x, g_=gamma, b_=beta):
+            def out_of(x_=x, g_=gamma, b_=beta, extra=extra, kwargs=kwargs):
                 return _pair(call(forward, x_, g_, b_, *extra, **kwargs), "the forward pass")[0]
 
             cache = _pair(call(forward, x, gamma, beta, *extra, **kwargs), "the forward pass")[1]
@@ -386,7 +397,8 @@ def practice_groupnorm_forward(groupnorm_forward):
         cases = [((2, 6, 3, 4), 3, {}), ((3, 8, 2, 2), 2, {}), ((2, 4, 3, 3), 1, {}), ((2, 4, 3, 2), 4, {}),
                  ((1, 6, 2, 3), 2, {}), ((5, 6), 3, {}), ((2, 4, 2, 3), 2, {"eps": 0.1})]
         for shape, G, kwargs in cases:
-            x = 2.0 * rng.standard_normal(shape) + rng.uniform(-3, 3, shape[1]).reshape((shape[1],) + (1,) * (len(shape) - 2))
+            offsets = rng.uniform(-3, 3, shape[1]).reshape((shape[1],) + (1,) * (len(shape) - 2))
+            x = 2.0 * rng.standard_normal(shape) + offsets
             C = shape[1]
             gamma, beta = _scale_shift(rng, C)
             eps = kwargs.get("eps", 1e-5)

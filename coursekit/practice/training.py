@@ -3,8 +3,17 @@ import math
 
 import numpy as np
 
-from coursekit.practice import (Mismatch, Practice, call, expect, expect_close, expect_dtype, expect_finite,
-                                expect_gradient, expect_shape)
+from coursekit.practice import (
+    Mismatch,
+    Practice,
+    call,
+    expect,
+    expect_close,
+    expect_dtype,
+    expect_finite,
+    expect_gradient,
+    expect_shape,
+)
 
 
 def _net(rng, sizes, dtype=np.float64, scale=None, extra=False):
@@ -66,7 +75,8 @@ def practice_sgd_step(sgd_step):
         for k in params:
             expect_dtype(new[k], np.float32, f"new {k} for float32 parameters")
 
-    p.check("a small case by hand", by_hand, hint="params[k] - lr * grads[k] for every key: a step against the gradient.")
+    p.check("a small case by hand", by_hand,
+            hint="params[k] - lr * grads[k] for every key: a step against the gradient.")
     p.check("every key (gamma and beta too), keys in another order, read-only parameters, lr from 1e-3 to 1, "
             "a 4-D weight", nets,
             hint="build a new dict of new arrays: the arrays you are given are read-only in the hidden tests.")
@@ -139,7 +149,8 @@ def practice_mlp_loss(mlp_loss):
         expect_close(grads["W1"], np.zeros((2, 3)), "dW1 there", rtol=0, atol=0)
 
     def consistent():
-        for sizes, activation, reg in [([4, 5, 3], "relu", 0.0), ([3, 6, 4, 5], "tanh", 0.3), ([5, 4, 3], "sigmoid", 0.1)]:
+        cases = [([4, 5, 3], "relu", 0.0), ([3, 6, 4, 5], "tanh", 0.3), ([5, 4, 3], "sigmoid", 0.1)]
+        for sizes, activation, reg in cases:
             params, x = _away_from_kinks(rng, sizes, 6, activation)
             y = np.arange(6) % sizes[-1]
             scores = expect_shape(call(mlp_loss, params, x, activation=activation), (6, sizes[-1]),
@@ -162,7 +173,7 @@ def practice_mlp_loss(mlp_loss):
             _, grads = _loss_and_grads(call(mlp_loss, params, x, y, activation=activation, reg=reg), params)
             what = f"{len(sizes) - 1} layer(s) {sizes}, {activation}, reg {reg:g}, N = {N}"
             for name in params:
-                def loss_of(value, name=name):
+                def loss_of(value, name=name, params=params, x=x, y=y, activation=activation, reg=reg):
                     return np.array(call(mlp_loss, {**params, name: value}, x, y, activation=activation, reg=reg)[0])
                 expect_shape(grads[name], params[name].shape, f"the gradient of {name}")
                 expect_gradient(loss_of, params[name], np.array(1.0), grads[name], f"d{name} ({what})", atol=1e-9)
@@ -287,7 +298,8 @@ def practice_sample_log_uniform(sample_log_uniform):
         for size, shape in [(7, (7,)), ((3, 4), (3, 4))]:
             out = expect_shape(np.asarray(call(sample_log_uniform, gen(), 1e-3, 10.0, size=size)), shape,
                                f"the result for size={size}")
-            expect(np.all((out >= 1e-3 * (1 - 1e-12)) & (out <= 10.0 * (1 + 1e-12))), f"size={size}: values outside [1e-3, 10]")
+            inside = (out >= 1e-3 * (1 - 1e-12)) & (out <= 10.0 * (1 + 1e-12))
+            expect(np.all(inside), f"size={size}: values outside [1e-3, 10]")
 
     def distribution():
         for low, high, size in [(1e-5, 1e-1, 20000), (0.5, 2.0, 10000), (1e-3, 10.0, (200, 100))]:
