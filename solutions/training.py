@@ -250,7 +250,7 @@ def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
 
 
 class AdamState(NamedTuple):
-    """What Adam keeps from one step to the next (see :func:`adam_step`)."""
+    """What Adam keeps from one step to the next (see `adam_step`)."""
 
     t: int
     """Number of steps taken so far (0 before the first one)."""
@@ -261,17 +261,17 @@ class AdamState(NamedTuple):
 
 
 def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    r"""One step of Adam, with the semantics of ``torch.optim.Adam`` (no weight decay).
+    r"""One step of Adam, with the semantics of `torch.optim.Adam` (no weight decay).
 
     Parameters
     ----------
     params : dict of str to ndarray
         Current parameters. Not modified.
     grads : dict of str to ndarray
-        Gradients, same keys and shapes as ``params``.
+        Gradients, same keys and shapes as `params`.
     state : AdamState or None
         The step count and the two running averages from the previous step;
-        ``None`` at the first step (count 0, averages zero). Not modified.
+        `None` at the first step (count 0, averages zero). Not modified.
     lr : float
         Learning rate (PyTorch's default is 1e-3).
     beta1 : float, optional
@@ -284,10 +284,10 @@ def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     Returns
     -------
     new_params : dict of str to ndarray
-        In the order of ``params``; the arrays of ``params`` are left unchanged.
+        In the order of `params`; the arrays of `params` are left unchanged.
     new_state : AdamState
-        Step count ``state.t + 1`` and the new averages (dicts in the order of
-        ``params``); pass it back in at the next step.
+        Step count `state.t + 1` and the new averages (dicts in the order of
+        `params`); pass it back in at the next step.
 
     Raises
     ------
@@ -296,26 +296,28 @@ def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 
     Notes
     -----
-    With :math:`t` the number of this step (1 for the first):
+    With $t$ the number of this step (1 for the first):
 
-    .. math::
+    $$
+    m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+    v \leftarrow \beta_2 v + (1 - \beta_2)\, g \odot g,
+    $$
 
-        m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
-        v \leftarrow \beta_2 v + (1 - \beta_2)\, g \odot g,
-
-        \hat m = \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad
-        \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon} .
+    $$
+    \hat m = \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad
+    \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon} .
+    $$
 
     The averages start at zero, so in the first steps they are too small;
-    dividing by :math:`1 - \beta^t` (the *bias correction*) makes them
-    unbiased. At the first step :math:`\hat m = g` and :math:`\hat v = g^2`,
-    so every entry moves by about :math:`\eta`, whatever the size of its
+    dividing by $1 - \beta^t$ (the *bias correction*) makes them
+    unbiased. At the first step $\hat m = g$ and $\hat v = g^2$,
+    so every entry moves by about $\eta$, whatever the size of its
     gradient. Results are in the dtype of the parameters (float32 stays
     float32).
 
     References
     ----------
-    .. [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic
+    [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic
        optimization", ICLR 2015.
     """
     _same_keys(params, grads, "grads")

@@ -184,6 +184,15 @@ def sgd_step(params, grads, lr):
         params[k] -= lr * grads[k]
     return params
 """, ["read-only", "sgd_step: params unchanged"]),
+        ("adam_step", """
+def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = 1 if state is None else state.t + 1
+    m0 = {k: np.zeros_like(p) for k, p in params.items()} if state is None else state.m
+    v0 = {k: np.zeros_like(p) for k, p in params.items()} if state is None else state.v
+    m = {k: beta1 * m0[k] + (1 - beta1) * grads[k] for k in params}
+    v = {k: beta2 * v0[k] + (1 - beta2) * grads[k] ** 2 for k in params}
+    return {k: params[k] - lr * m[k] / (np.sqrt(v[k]) + eps) for k in params}, AdamState(t, m, v)
+""", ["divide m and v by 1 - beta1**t"]),
         ("update_ratio", """
 def update_ratio(params, new_params):
     return {k: float(np.linalg.norm(new_params[k] - params[k]) / (np.linalg.norm(params[k]) + 1e-12))

@@ -320,7 +320,7 @@ def practice_sample_log_uniform(sample_log_uniform):
     return p.ok
 
 
-# -- adam_step (graded once the training exercise grades Adam) ---------------------
+# -- adam_step -----------------------------------------------------------------------
 
 def practice_adam_step(adam_step, AdamState):
     """Practice checks of `adam_step`; True when all pass."""
@@ -396,7 +396,6 @@ def practice_adam_step(adam_step, AdamState):
 
 
 SELF_CHECKS = {
-    "sgd_step": practice_sgd_step, "mlp_loss": practice_mlp_loss,
+    "sgd_step": practice_sgd_step, "adam_step": practice_adam_step, "mlp_loss": practice_mlp_loss,
     "update_ratio": practice_update_ratio, "sample_log_uniform": practice_sample_log_uniform,
 }
-# practice_adam_step (above) joins SELF_CHECKS when the training exercise grades adam_step.
