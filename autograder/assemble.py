@@ -21,9 +21,19 @@ whose code cells may start with one directive line:
 ``# include: <module>``
     The source of a public helper module (``coursekit.checking``,
     ``coursekit.gradcheck``), so the release notebook needs no course package.
+    Its ``from coursekit.<other> import ...`` lines are dropped: ``<other>``
+    must be included earlier in the same template, which defines those
+    names. The cell is collapsed (``jupyter.source_hidden``): learners use
+    these helpers, they need not read them.
+
+In code cells, ``{{points}}`` becomes the dict ``{function: points}`` of the
+template's hidden-tests cells, so a notebook's closing summary states the same
+points as the cells nbgrader scores; in Markdown cells ``{{site}}`` becomes the
+book's address.
 
 Every other cell is copied unchanged and locked (read-only in nbgrader's
-sense), except code cells tagged ``editable``.
+sense), except code cells tagged ``editable``; a code cell's tags are kept
+(the Lab experiments are tagged ``lab``).
 
 The answer module is the single source of every solution body: nothing here
 or in the templates repeats one.
@@ -72,7 +82,9 @@ def assemble(template: Path) -> nbformat.NotebookNode:
     """Return the nbgrader source notebook (solutions filled in) for one template."""
     nb = jupytext.read(template)
     slug = template.stem
-    graded = set(graded_functions(template))
+    points = graded_functions(template)
+    graded = set(points)
+    included: set[str] = set()
     out_cells = []
     for index, cell in enumerate(nb.cells):
         kind, arg = _directive(cell)
@@ -92,15 +104,19 @@ def assemble(template: Path) -> nbformat.NotebookNode:
             new = nbformat.v4.new_code_cell(_given_source(names))
             _mark(new, cell_id=cell_id, locked=True)
         elif kind == "include":
-            new = nbformat.v4.new_code_cell(_include_source(arg))
+            new = nbformat.v4.new_code_cell(_include_source(arg, included))
             _mark(new, cell_id=cell_id, locked=True)
+            new.metadata["jupyter"] = {"source_hidden": True}
+            included.add(arg)
         elif cell.cell_type == "markdown":
             new = nbformat.v4.new_markdown_cell(cell.source.replace("{{site}}", site_url()))
             _mark(new, cell_id=cell_id, locked=True)
         else:
-            new = nbformat.v4.new_code_cell(cell.source)
-            editable = "editable" in cell.metadata.get("tags", [])
-            _mark(new, cell_id=cell_id, locked=not editable)
+            new = nbformat.v4.new_code_cell(cell.source.replace("{{points}}", _points_literal(points)))
+            tags = list(cell.metadata.get("tags", []))
+            if tags:  # "editable" unlocks the cell; "lab" marks a Lab experiment (graded notebooks need not run it)
+                new.metadata["tags"] = tags
+            _mark(new, cell_id=cell_id, locked="editable" not in tags)
         out_cells.append(new)
     out = nbformat.v4.new_notebook(cells=out_cells)
     out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -128,6 +144,12 @@ def _parse_tests(arg):
 
 def _short(qualname):
     return qualname.rsplit(".", 1)[-1]
+
+
+def _points_literal(points: dict[str, float]) -> str:
+    """``{"sigmoid_forward": 1, ...}``: the points of each graded function, as Python source."""
+    items = ", ".join(f"{_short(name)!r}: {int(p) if float(p).is_integer() else p!r}" for name, p in points.items())
+    return "{" + items + "}"
 
 
 def _mark(cell, cell_id, solution=False, grade=False, locked=False, points=None):
@@ -243,15 +265,33 @@ def _given_source(qualnames):
     return imports + "\n\n\n".join(chunks) + "\n"
 
 
-def _include_source(module_name):
+def _include_source(module_name, included=frozenset()):
+    """The module's source without its docstring and its imports of other coursekit modules.
+
+    ``included`` holds the modules already pasted above in the notebook: only
+    those may be imported from, since their definitions are already there.
+    """
     if not module_name.startswith("coursekit."):
         raise TemplateError(f"'# include: {module_name}': only public coursekit modules may be included")
     module = importlib.import_module(module_name)
     source = inspect.getsource(module)
     tree = ast.parse(source)
+    lines = source.splitlines()
+    drop = set()
     # Drop the module docstring; keep a one-line note of where the code lives.
     if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(tree.body[0].value, ast.Constant):
-        source = "\n".join(source.splitlines()[tree.body[0].end_lineno:]).lstrip("\n")
+        drop.update(range(tree.body[0].lineno - 1, tree.body[0].end_lineno))
+    for node in tree.body:
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "coursekit" for a in node.names):
+            raise TemplateError(f"{module_name}: write 'from coursekit.<module> import <names>', "
+                                "not 'import coursekit'")
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "coursekit":
+            if node.module not in included:
+                raise TemplateError(f"'# include: {module_name}' imports from {node.module}: "
+                                    f"include {node.module} first")
+            drop.update(range(node.lineno - 1, node.end_lineno))
+    source = "\n".join(line for i, line in enumerate(lines) if i not in drop).lstrip("\n")
+    source = re.sub(r"\n{4,}", "\n\n\n", source)
     return f"# Helpers from the course's {module_name} (you may use them, no need to read them).\n" + source
 
 

@@ -1,8 +1,8 @@
 """Small data sets for the exercises, with NumPy only: the 8x8 handwritten digits.
 
 The exercise notebooks must run with nothing but NumPy and Matplotlib, so the
-data travels inside this file: :func:`load_digits` decodes a compressed copy
-of scikit-learn's ``load_digits()`` (1797 images of 8x8 pixels, grey levels
+data travels inside this file: `load_digits` decodes a compressed copy
+of scikit-learn's `load_digits()` (1797 images of 8x8 pixels, grey levels
 0 to 16, classes 0 to 9; the UCI "Optical Recognition of Handwritten Digits"
 test set). A test checks that it is equal to scikit-learn's, value for value.
 """
@@ -27,13 +27,13 @@ def load_digits():
     -------
     x : ndarray, float64, shape (1797, 64)
         One image per row, its 8x8 pixels row by row; grey levels 0 to 16
-        (whole numbers). ``x[n].reshape(8, 8)`` is the image.
+        (whole numbers). `x[n].reshape(8, 8)` is the image.
     y : ndarray, int64, shape (1797,)
         The digit shown, 0 to 9 (about 180 images per class).
 
     Notes
     -----
-    Same values and order as ``sklearn.datasets.load_digits(return_X_y=True)``.
+    Same values and order as `sklearn.datasets.load_digits(return_X_y=True)`.
     Each call returns new arrays.
 
     References

@@ -1,27 +1,29 @@
 """Numerical gradients by central differences, to check hand-written backward passes."""
 import numpy as np
 
+from coursekit.checking import record, report
+
 
 def numerical_gradient(f, x, dout, h=1e-5):
-    """Gradient of ``sum(f(x) * dout)`` with respect to ``x`` by central differences.
+    """Gradient of `sum(f(x) * dout)` with respect to `x` by central differences.
 
     Parameters
     ----------
     f : callable
-        Maps an array shaped like ``x`` to an array shaped like ``dout``. It is
-        called with perturbed copies of ``x``; ``x`` itself is never changed.
+        Maps an array shaped like `x` to an array shaped like `dout`. It is
+        called with perturbed copies of `x`; `x` itself is never changed.
     x : ndarray, any shape
         Point at which to differentiate. Use float64: in float32 the rounding
-        error of ``f`` swamps the difference quotient.
-    dout : ndarray, shape of ``f(x)``
+        error of `f` swamps the difference quotient.
+    dout : ndarray, shape of `f(x)`
         Upstream gradient, i.e. dL/d(out).
     h : float
         Step. 1e-5 balances truncation error O(h²) against rounding error O(ε/h).
 
     Returns
     -------
-    ndarray, shape of ``x``
-        ``dx[i] = sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2 h)``.
+    ndarray, shape of `x`
+        `dx[i] = sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2 h)`.
     """
     x = np.array(x, dtype=np.float64)  # private copy, perturbed in place
     dout = np.asarray(dout, dtype=np.float64)
@@ -39,38 +41,53 @@ def numerical_gradient(f, x, dout, h=1e-5):
     return grad
 
 
-def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5):
+def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
     """Compare an analytic gradient with the numerical one and print the verdict.
 
     Parameters
     ----------
     name : str
-        What is checked, e.g. ``"relu_backward: dx"``.
+        What is checked, e.g. `"relu_backward: dx"`.
     f, x, dout, h
-        As for :func:`numerical_gradient`.
-    analytic : ndarray, shape of ``x``
+        As for `numerical_gradient`.
+    analytic : ndarray, shape of `x`
         The gradient your backward pass returned.
     tol : float
         Largest relative error accepted (1e-7 is right for float64 inputs away
         from kinks).
+    hint : str
+        Shown on failure: the usual cause of a wrong gradient here. Default:
+        the chain rule reminder.
 
     Returns
     -------
     bool
-        True when the relative error is below ``tol``.
+        True when the relative error is below `tol`.
     """
     numeric = numerical_gradient(f, x, dout, h=h)
-    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic is None:
+        report(f"✗ {name}: your function returned None (a missing `return`?).", failed=True)
+        return record(False)
+    analytic = np.asarray(analytic)
     if analytic.shape != numeric.shape:
-        print(f"✗ {name}: gradient has shape {analytic.shape}, expected {numeric.shape}.")
-        return False
+        report(f"✗ {name}: your gradient has shape {analytic.shape}, expected {numeric.shape} "
+               "(the shape of the input).", failed=True)
+        return record(False)
+    analytic = analytic.astype(np.float64)
     denom = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
-    err = float(np.max(np.abs(analytic - numeric) / denom)) if numeric.size else 0.0
+    with np.errstate(invalid="ignore"):
+        errors = np.abs(analytic - numeric) / denom
+    errors = np.where(np.isnan(errors), np.inf, errors)
+    err = float(np.max(errors)) if numeric.size else 0.0
     if err < tol:
-        print(f"✓ {name}: relative error {err:.1e} (< {tol:.0e}).")
-        return True
-    worst = np.unravel_index(np.argmax(np.abs(analytic - numeric) / denom), numeric.shape)
-    print(f"✗ {name}: relative error {err:.1e} (should be < {tol:.0e}).")
-    print(f"  at index {tuple(int(i) for i in worst)}: numerical {numeric[worst]:.6g}, yours {analytic[worst]:.6g}")
-    print("  Check the chain rule: multiply by dout, and by the local derivative at the forward input.")
-    return False
+        report(f"✓ {name}: relative error {err:.1e} (< {tol:.0e}).")
+        return record(True)
+    worst = np.unravel_index(np.argmax(errors), numeric.shape)
+    lines = [f"✗ {name}: relative error {err:.1e} (should be < {tol:.0e}).",
+             f"  at index {tuple(int(i) for i in worst)}: numerical {numeric[worst]:.6g}, yours {analytic[worst]:.6g}"]
+    if not np.isfinite(analytic).all():
+        lines.append("  Your gradient contains NaN or inf.")
+    lines.append("  Hint: " + (hint or "check the chain rule: multiply by dout, and by the local derivative at the "
+                                       "forward input."))
+    report("\n".join(lines), failed=True)
+    return record(False)

@@ -177,7 +177,7 @@ class SigmoidCache(NamedTuple):
 
 
 def sigmoid_forward(x):
-    """Logistic sigmoid, elementwise.
+    r"""Logistic sigmoid, elementwise.
 
     Parameters
     ----------
@@ -185,16 +185,18 @@ def sigmoid_forward(x):
 
     Returns
     -------
-    out : ndarray, shape and dtype of ``x``
+    out : ndarray, shape and dtype of `x`
         Values in [0, 1].
     cache : SigmoidCache
 
     Notes
     -----
-    .. math:: \\sigma(x) = \\frac{1}{1 + e^{-x}}, \\qquad
-              \\sigma'(x) = \\sigma(x)\\,(1 - \\sigma(x)).
+    $$
+    \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad
+    \sigma'(x) = \sigma(x)\,(1 - \sigma(x)).
+    $$
 
-    Computed from :math:`e^{-|x|}` so that ``exp`` never overflows.
+    Computed from $e^{-|x|}$ so that `exp` never overflows.
     """
     x = _as_float(x)
     out = _sigmoid(x)
@@ -202,17 +204,17 @@ def sigmoid_forward(x):
 
 
 def sigmoid_backward(dout, cache):
-    """Backward pass of :func:`sigmoid_forward`.
+    """Backward pass of `sigmoid_forward`.
 
     Parameters
     ----------
-    dout : ndarray, shape of ``x``
+    dout : ndarray, shape of `x`
     cache : SigmoidCache
 
     Returns
     -------
-    dx : ndarray, shape of ``x``
-        Gradient of the loss with respect to the forward input ``x``.
+    dx : ndarray, shape of `x`
+        Gradient of the loss with respect to the forward input `x`.
     """
     out = cache.out
     return dout * out * (1 - out)
@@ -227,7 +229,7 @@ class TanhCache(NamedTuple):
 
 
 def tanh_forward(x):
-    """Hyperbolic tangent, elementwise.
+    r"""Hyperbolic tangent, elementwise.
 
     Parameters
     ----------
@@ -235,13 +237,15 @@ def tanh_forward(x):
 
     Returns
     -------
-    out : ndarray, shape and dtype of ``x``
+    out : ndarray, shape and dtype of `x`
         Values in [-1, 1].
     cache : TanhCache
 
     Notes
     -----
-    .. math:: \\tanh(x) = 2\\sigma(2x) - 1, \\qquad \\tanh'(x) = 1 - \\tanh^2(x).
+    $$
+    \tanh(x) = 2\sigma(2x) - 1, \qquad \tanh'(x) = 1 - \tanh^2(x).
+    $$
     """
     x = _as_float(x)
     out = np.tanh(x)  # np.tanh saturates to +-1 without overflow
@@ -249,17 +253,17 @@ def tanh_forward(x):
 
 
 def tanh_backward(dout, cache):
-    """Backward pass of :func:`tanh_forward`.
+    """Backward pass of `tanh_forward`.
 
     Parameters
     ----------
-    dout : ndarray, shape of ``x``
+    dout : ndarray, shape of `x`
     cache : TanhCache
 
     Returns
     -------
-    dx : ndarray, shape of ``x``
-        Gradient of the loss with respect to the forward input ``x``.
+    dx : ndarray, shape of `x`
+        Gradient of the loss with respect to the forward input `x`.
     """
     out = cache.out
     return dout * (1 - out * out)
@@ -274,7 +278,7 @@ class ReluCache(NamedTuple):
 
 
 def relu_forward(x):
-    """Rectified linear unit ``max(0, x)``, elementwise.
+    r"""Rectified linear unit `max(0, x)`, elementwise.
 
     Parameters
     ----------
@@ -282,32 +286,34 @@ def relu_forward(x):
 
     Returns
     -------
-    out : ndarray, shape and dtype of ``x``
+    out : ndarray, shape and dtype of `x`
     cache : ReluCache
 
     Notes
     -----
-    .. math:: \\mathrm{ReLU}(x) = \\max(0, x), \\qquad
-              \\mathrm{ReLU}'(x) = [x > 0].
+    $$
+    \mathrm{ReLU}(x) = \max(0, x), \qquad
+    \mathrm{ReLU}'(x) = [x > 0].
+    $$
 
-    At the kink ``x == 0`` the subgradient 0 is used (as in PyTorch).
+    At the kink `x == 0` the subgradient 0 is used (as in PyTorch).
     """
     x = _as_float(x)
     return np.maximum(x, 0), ReluCache(x)
 
 
 def relu_backward(dout, cache):
-    """Backward pass of :func:`relu_forward`.
+    """Backward pass of `relu_forward`.
 
     Parameters
     ----------
-    dout : ndarray, shape of ``x``
+    dout : ndarray, shape of `x`
     cache : ReluCache
 
     Returns
     -------
-    dx : ndarray, shape of ``x``
-        ``dout`` where the *input* ``x > 0``, else 0 (also at ``x == 0``).
+    dx : ndarray, shape of `x`
+        `dout` where the *input* `x > 0`, else 0 (also at `x == 0`).
     """
     # A new array: the caller's dout is never written to.
     return np.where(cache.x > 0, dout, 0)
@@ -323,29 +329,31 @@ class LeakyReluCache(NamedTuple):
 
 
 def leaky_relu_forward(x, alpha=0.01):
-    """Leaky ReLU: ``x`` for ``x > 0``, ``alpha * x`` otherwise.
+    r"""Leaky ReLU: `x` for `x > 0`, `alpha * x` otherwise.
 
     Parameters
     ----------
     x : ndarray, any shape
     alpha : float
-        Slope of the negative part (PyTorch's ``negative_slope``).
+        Slope of the negative part (PyTorch's `negative_slope`).
 
     Returns
     -------
-    out : ndarray, shape and dtype of ``x``
+    out : ndarray, shape and dtype of `x`
     cache : LeakyReluCache
 
     Notes
     -----
-    .. math:: f(x) = \\begin{cases} x & x > 0 \\\\ \\alpha x & x \\le 0 \\end{cases},
-              \\qquad f'(x) = \\begin{cases} 1 & x > 0 \\\\ \\alpha & x \\le 0 \\end{cases}
+    $$
+    f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases},
+    \qquad f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+    $$
 
-    At ``x == 0`` the slope ``alpha`` is used, as in PyTorch.
+    At `x == 0` the slope `alpha` is used, as in PyTorch.
 
     References
     ----------
-    .. [1] A. L. Maas, A. Y. Hannun, A. Y. Ng, "Rectifier Nonlinearities
+    [1] A. L. Maas, A. Y. Hannun, A. Y. Ng, "Rectifier Nonlinearities
        Improve Neural Network Acoustic Models", ICML 2013 workshop.
     """
     x = _as_float(x)
@@ -354,17 +362,17 @@ def leaky_relu_forward(x, alpha=0.01):
 
 
 def leaky_relu_backward(dout, cache):
-    """Backward pass of :func:`leaky_relu_forward`.
+    """Backward pass of `leaky_relu_forward`.
 
     Parameters
     ----------
-    dout : ndarray, shape of ``x``
+    dout : ndarray, shape of `x`
     cache : LeakyReluCache
 
     Returns
     -------
-    dx : ndarray, shape of ``x``
-        ``dout`` where ``x > 0``, ``alpha * dout`` elsewhere (including ``x == 0``).
+    dx : ndarray, shape of `x`
+        `dout` where `x > 0`, `alpha * dout` elsewhere (including `x == 0`).
     """
     return np.where(cache.x > 0, dout, cache.alpha * dout)
 
@@ -885,7 +893,7 @@ class SoftmaxCache(NamedTuple):
 
 
 def softmax_forward(x, axis=-1):
-    """Softmax along one axis: positive values that sum to 1 along ``axis``.
+    r"""Softmax along one axis: positive values that sum to 1 along `axis`.
 
     Parameters
     ----------
@@ -895,18 +903,17 @@ def softmax_forward(x, axis=-1):
 
     Returns
     -------
-    out : ndarray, shape and dtype of ``x``
+    out : ndarray, shape and dtype of `x`
     cache : SoftmaxCache
 
     Notes
     -----
-    .. math:: s_i = \\frac{e^{x_i - m}}{\\sum_j e^{x_j - m}}, \\quad m = \\max_j x_j,
-
-    .. math:: \\frac{\\partial L}{\\partial x_i} = s_i\\Bigl(g_i - \\sum_j g_j s_j\\Bigr),
-              \\qquad g = \\partial L / \\partial s.
+    $$
+    s_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}}, \quad m = \max_j x_j .
+    $$
 
     Subtracting the maximum changes nothing mathematically, but makes every
-    exponent ``<= 0``: no overflow, and the largest term is exactly 1, so the
+    exponent `<= 0`: no overflow, and the largest term is exactly 1, so the
     denominator is at least 1.
     """
     x = _as_float(x)
@@ -917,18 +924,20 @@ def softmax_forward(x, axis=-1):
 
 
 def softmax_backward(dout, cache):
-    """Backward pass of :func:`softmax_forward`.
+    """Backward pass of `softmax_forward`.
 
     Parameters
     ----------
-    dout : ndarray, shape of ``x``
+    dout : ndarray, shape of `x`
     cache : SoftmaxCache
 
     Returns
     -------
-    dx : ndarray, shape of ``x``
-        Gradient with respect to the scores ``x`` (a vector-Jacobian
-        product: the Jacobian itself is never formed).
+    dx : ndarray, shape of `x`
+        Gradient with respect to the scores `x`: the Jacobian of softmax
+        along `cache.axis` applied to `dout` (a vector-Jacobian product,
+        without ever forming the Jacobian). Deriving its short form is part
+        of the exercise.
     """
     s, axis = cache.out, cache.axis
     return s * (dout - np.sum(dout * s, axis=axis, keepdims=True))

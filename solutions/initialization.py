@@ -94,17 +94,17 @@ def compute_fans(shape):
     Parameters
     ----------
     shape : tuple of int
-        ``(fan_in, fan_out)`` for a dense weight used as ``x @ w``, or
-        ``(C_out, C_in, k1, k2, ...)`` for a convolution kernel (at least one
+        `(fan_in, fan_out)` for a dense weight used as `x @ w`, or
+        `(C_out, C_in, k1, k2, ...)` for a convolution kernel (at least one
         kernel dimension).
 
     Returns
     -------
     fan_in, fan_out : int
-        Dense: ``shape[0], shape[1]``. Convolution:
-        ``C_in * prod(kernel), C_out * prod(kernel)`` — every output value sees
-        ``C_in * prod(kernel)`` inputs, every input value reaches
-        ``C_out * prod(kernel)`` outputs (ignoring stride and borders).
+        Dense: `shape[0], shape[1]`. Convolution:
+        `C_in * prod(kernel), C_out * prod(kernel)` — every output value sees
+        `C_in * prod(kernel)` inputs, every input value reaches
+        `C_out * prod(kernel)` outputs (ignoring stride and borders).
 
     Raises
     ------
@@ -113,9 +113,9 @@ def compute_fans(shape):
 
     Notes
     -----
-    The dense convention is the transpose of PyTorch's ``(out, in)``; the
-    convolution convention is PyTorch's. So ``compute_fans((a, b))`` equals
-    ``torch.nn.init._calculate_fan_in_and_fan_out`` of a ``(b, a)`` tensor.
+    The dense convention is the transpose of PyTorch's `(out, in)`; the
+    convolution convention is PyTorch's. So `compute_fans((a, b))` equals
+    `torch.nn.init._calculate_fan_in_and_fan_out` of a `(b, a)` tensor.
     """
     return _fans(shape)
 
@@ -164,27 +164,25 @@ def calculate_gain(nonlinearity, param=None):
     Parameters
     ----------
     nonlinearity : str
-        One of ``"linear"``, ``"conv1d"``, ``"conv2d"``, ``"conv3d"``,
-        ``"conv_transpose1d"``, ``"conv_transpose2d"``, ``"conv_transpose3d"``,
-        ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"selu"``.
+        One of `"linear"`, `"conv1d"`, `"conv2d"`, `"conv3d"`,
+        `"conv_transpose1d"`, `"conv_transpose2d"`, `"conv_transpose3d"`,
+        `"sigmoid"`, `"tanh"`, `"relu"`, `"leaky_relu"`, `"selu"`.
     param : float, optional
-        Negative slope for ``"leaky_relu"`` (default 0.01); ignored otherwise.
+        Negative slope for `"leaky_relu"` (default 0.01); ignored otherwise.
 
     Returns
     -------
     float
-        The gain, the same table as ``torch.nn.init.calculate_gain``:
+        The gain, the same table as `torch.nn.init.calculate_gain`:
 
-        ===================  ==========================================
-        nonlinearity          gain
-        ===================  ==========================================
-        linear, conv*         1
-        sigmoid               1
-        tanh                  5/3
-        relu                  :math:`\sqrt 2`
-        leaky_relu            :math:`\sqrt{2 / (1 + \text{slope}^2)}`
-        selu                  3/4
-        ===================  ==========================================
+        | nonlinearity   | gain                                  |
+        | -------------- | ------------------------------------- |
+        | linear, conv*  | 1                                     |
+        | sigmoid        | 1                                     |
+        | tanh           | 5/3                                   |
+        | relu           | $\sqrt 2$                             |
+        | leaky_relu     | $\sqrt{2 / (1 + \text{slope}^2)}$      |
+        | selu           | 3/4                                   |
 
     Raises
     ------
@@ -193,14 +191,14 @@ def calculate_gain(nonlinearity, param=None):
 
     Notes
     -----
-    The ReLU gain comes from :math:`E[\mathrm{relu}(z)^2] = \tfrac12 E[z^2]`
-    for a symmetric :math:`z`: the factor 2 restores the halved second moment.
-    A leaky ReLU with slope :math:`a` keeps :math:`(1 + a^2)/2` of it. The 5/3
+    The ReLU gain comes from $E[\mathrm{relu}(z)^2] = \tfrac12 E[z^2]$
+    for a symmetric $z$: the factor 2 restores the halved second moment.
+    A leaky ReLU with slope $a$ keeps $(1 + a^2)/2$ of it. The 5/3
     of tanh and the 3/4 of SELU are PyTorch's empirical choices.
 
     References
     ----------
-    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers:
+    [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers:
        surpassing human-level performance on ImageNet classification",
        ICCV 2015.
     """
@@ -289,31 +287,31 @@ def xavier_uniform(shape, rng, gain=1.0):
     Parameters
     ----------
     shape : tuple of int
-        ``(fan_in, fan_out)`` or ``(C_out, C_in, *kernel)``, see :func:`compute_fans`.
+        `(fan_in, fan_out)` or `(C_out, C_in, *kernel)`, see `compute_fans`.
     rng : numpy.random.Generator
     gain : float, default 1.0
-        Multiplier of the standard deviation, e.g. ``calculate_gain("tanh")``.
+        Multiplier of the standard deviation, e.g. `calculate_gain("tanh")`.
 
     Returns
     -------
-    ndarray, float64, shape ``shape``
-        Draws from :math:`\mathcal U(-b, b)`.
+    ndarray, float64, shape `shape`
+        Draws from $\mathcal U(-b, b)$.
 
     Notes
     -----
-    .. math::
-
-        \sigma = g \sqrt{\frac{2}{n_{in} + n_{out}}}, \qquad b = \sqrt 3 \, \sigma
-        = g \sqrt{\frac{6}{n_{in} + n_{out}}}
+    $$
+    \sigma = g \sqrt{\frac{2}{n_{in} + n_{out}}}, \qquad b = \sqrt 3 \, \sigma
+    = g \sqrt{\frac{6}{n_{in} + n_{out}}}
+    $$
 
     Keeping the activation variance in the forward pass needs
-    :math:`n_{in}\mathrm{Var}(w) = 1`, keeping the gradient variance in the
-    backward pass needs :math:`n_{out}\mathrm{Var}(w) = 1`; Glorot and Bengio
-    compromise with the harmonic mean :math:`\mathrm{Var}(w) = 2/(n_{in}+n_{out})`.
+    $n_{in}\mathrm{Var}(w) = 1$, keeping the gradient variance in the
+    backward pass needs $n_{out}\mathrm{Var}(w) = 1$; Glorot and Bengio
+    compromise with the harmonic mean $\mathrm{Var}(w) = 2/(n_{in}+n_{out})$.
 
     References
     ----------
-    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
+    [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
        feedforward neural networks", AISTATS 2010.
     """
     _check_rng(rng)
@@ -327,25 +325,27 @@ def xavier_normal(shape, rng, gain=1.0):
     Parameters
     ----------
     shape : tuple of int
-        ``(fan_in, fan_out)`` or ``(C_out, C_in, *kernel)``, see :func:`compute_fans`.
+        `(fan_in, fan_out)` or `(C_out, C_in, *kernel)`, see `compute_fans`.
     rng : numpy.random.Generator
     gain : float, default 1.0
         Multiplier of the standard deviation.
 
     Returns
     -------
-    ndarray, float64, shape ``shape``
-        Draws from :math:`\mathcal N(0, \sigma^2)`.
+    ndarray, float64, shape `shape`
+        Draws from $\mathcal N(0, \sigma^2)$.
 
     Notes
     -----
-    .. math:: \sigma = g \sqrt{\frac{2}{n_{in} + n_{out}}}
+    $$
+    \sigma = g \sqrt{\frac{2}{n_{in} + n_{out}}}
+    $$
 
-    See :func:`xavier_uniform` for the reasoning.
+    See `xavier_uniform` for the reasoning.
 
     References
     ----------
-    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
+    [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
        feedforward neural networks", AISTATS 2010.
     """
     _check_rng(rng)
@@ -372,40 +372,40 @@ def kaiming_uniform(shape, rng, a=0.0, mode="fan_in", nonlinearity="leaky_relu")
     Parameters
     ----------
     shape : tuple of int
-        ``(fan_in, fan_out)`` or ``(C_out, C_in, *kernel)``, see :func:`compute_fans`.
+        `(fan_in, fan_out)` or `(C_out, C_in, *kernel)`, see `compute_fans`.
     rng : numpy.random.Generator
     a : float, default 0.0
         Negative slope of the leaky ReLU after this layer; used only when
-        ``nonlinearity="leaky_relu"`` (the default, which with ``a=0`` is ReLU).
+        `nonlinearity="leaky_relu"` (the default, which with `a=0` is ReLU).
     mode : {"fan_in", "fan_out"}, default "fan_in"
-        ``"fan_in"`` keeps the variance of the activations in the forward
-        pass, ``"fan_out"`` that of the gradients in the backward pass.
+        `"fan_in"` keeps the variance of the activations in the forward
+        pass, `"fan_out"` that of the gradients in the backward pass.
     nonlinearity : str, default "leaky_relu"
-        Any name accepted by :func:`calculate_gain`.
+        Any name accepted by `calculate_gain`.
 
     Returns
     -------
-    ndarray, float64, shape ``shape``
-        Draws from :math:`\mathcal U(-b, b)`.
+    ndarray, float64, shape `shape`
+        Draws from $\mathcal U(-b, b)$.
 
     Raises
     ------
     ValueError
-        For an unknown ``mode`` or ``nonlinearity``.
+        For an unknown `mode` or `nonlinearity`.
 
     Notes
     -----
-    .. math::
+    $$
+    \sigma = \frac{g}{\sqrt{n_{mode}}}, \qquad b = \sqrt 3 \, \sigma,
+    $$
 
-        \sigma = \frac{g}{\sqrt{n_{mode}}}, \qquad b = \sqrt 3 \, \sigma,
-
-    with :math:`g` = ``calculate_gain(nonlinearity, a)``. For ReLU,
-    :math:`\mathrm{Var}(w) = 2/n_{in}` keeps :math:`E[h^2]` constant from layer
+    with $g$ = `calculate_gain(nonlinearity, a)`. For ReLU,
+    $\mathrm{Var}(w) = 2/n_{in}$ keeps $E[h^2]$ constant from layer
     to layer, because ReLU keeps half of the second moment.
 
     References
     ----------
-    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers:
+    [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers:
        surpassing human-level performance on ImageNet classification",
        ICCV 2015.
     """
@@ -420,33 +420,35 @@ def kaiming_normal(shape, rng, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     Parameters
     ----------
     shape : tuple of int
-        ``(fan_in, fan_out)`` or ``(C_out, C_in, *kernel)``, see :func:`compute_fans`.
+        `(fan_in, fan_out)` or `(C_out, C_in, *kernel)`, see `compute_fans`.
     rng : numpy.random.Generator
     a : float, default 0.0
-        Negative slope of the leaky ReLU (only with ``nonlinearity="leaky_relu"``).
+        Negative slope of the leaky ReLU (only with `nonlinearity="leaky_relu"`).
     mode : {"fan_in", "fan_out"}, default "fan_in"
     nonlinearity : str, default "leaky_relu"
-        Any name accepted by :func:`calculate_gain`.
+        Any name accepted by `calculate_gain`.
 
     Returns
     -------
-    ndarray, float64, shape ``shape``
-        Draws from :math:`\mathcal N(0, \sigma^2)`.
+    ndarray, float64, shape `shape`
+        Draws from $\mathcal N(0, \sigma^2)$.
 
     Raises
     ------
     ValueError
-        For an unknown ``mode`` or ``nonlinearity``.
+        For an unknown `mode` or `nonlinearity`.
 
     Notes
     -----
-    .. math:: \sigma = \frac{g}{\sqrt{n_{mode}}}
+    $$
+    \sigma = \frac{g}{\sqrt{n_{mode}}}
+    $$
 
-    See :func:`kaiming_uniform`.
+    See `kaiming_uniform`.
 
     References
     ----------
-    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers:
+    [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving deep into rectifiers:
        surpassing human-level performance on ImageNet classification",
        ICCV 2015.
     """

@@ -84,17 +84,17 @@ def _scores_and_labels(name, scores, y):
 
 
 def mse_loss(pred, target) -> Tuple[float, np.ndarray]:
-    """Mean squared error over all elements.
+    r"""Mean squared error over all elements.
 
     Parameters
     ----------
     pred : ndarray, any shape
-    target : ndarray, shape of ``pred``
+    target : ndarray, shape of `pred`
 
     Returns
     -------
     loss : float
-    dpred : ndarray, shape and dtype of ``pred``
+    dpred : ndarray, shape and dtype of `pred`
 
     Raises
     ------
@@ -103,10 +103,12 @@ def mse_loss(pred, target) -> Tuple[float, np.ndarray]:
 
     Notes
     -----
-    With :math:`P` the number of elements (as ``torch.nn.functional.mse_loss``):
+    With $P$ the number of elements (as `torch.nn.functional.mse_loss`):
 
-    .. math:: L = \\frac1P \\sum_i (p_i - t_i)^2, \\qquad
-              \\frac{\\partial L}{\\partial p_i} = \\frac{2 (p_i - t_i)}{P}.
+    $$
+    L = \frac1P \sum_i (p_i - t_i)^2, \qquad
+    \frac{\partial L}{\partial p_i} = \frac{2 (p_i - t_i)}{P}.
+    $$
     """
     pred, target = _pred_and_target("mse_loss", pred, target)
     diff = pred - target
@@ -117,21 +119,21 @@ def mse_loss(pred, target) -> Tuple[float, np.ndarray]:
 
 
 def binary_cross_entropy_with_logits(logits, target) -> Tuple[float, np.ndarray]:
-    """Binary cross-entropy of ``sigmoid(logits)`` against ``target``, from the logits.
+    r"""Binary cross-entropy of `sigmoid(logits)` against `target`, from the logits.
 
     Parameters
     ----------
     logits : ndarray, any shape
-        Raw scores :math:`z`; the predicted probability is :math:`\\sigma(z)`.
-    target : ndarray, shape of ``logits``
+        Raw scores $z$; the predicted probability is $\sigma(z)$.
+    target : ndarray, shape of `logits`
         Values in [0, 1]; soft labels are allowed. (Not checked, like PyTorch.)
 
     Returns
     -------
     loss : float
         Mean over all elements.
-    dpred : ndarray, shape and dtype of ``logits``
-        ``(sigmoid(logits) - target) / P``.
+    dpred : ndarray, shape and dtype of `logits`
+        `(sigmoid(logits) - target) / P`.
 
     Raises
     ------
@@ -140,16 +142,20 @@ def binary_cross_entropy_with_logits(logits, target) -> Tuple[float, np.ndarray]
 
     Notes
     -----
-    .. math:: \\ell(z, t) = -t \\log\\sigma(z) - (1 - t)\\log(1 - \\sigma(z))
-              = \\max(z, 0) - z t + \\log\\bigl(1 + e^{-|z|}\\bigr),
+    $$
+    \ell(z, t) = -t \log\sigma(z) - (1 - t)\log(1 - \sigma(z))
+    = \max(z, 0) - z t + \log\bigl(1 + e^{-|z|}\bigr),
+    $$
 
-    .. math:: L = \\frac1P\\sum_i \\ell(z_i, t_i), \\qquad
-              \\frac{\\partial L}{\\partial z_i} = \\frac{\\sigma(z_i) - t_i}{P}.
+    $$
+    L = \frac1P\sum_i \ell(z_i, t_i), \qquad
+    \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - t_i}{P}.
+    $$
 
-    The right-hand form never takes ``log(0)`` and never overflows
-    (``exp`` only of ``-|z| <= 0``), unlike computing ``sigmoid`` first and
+    The right-hand form never takes `log(0)` and never overflows
+    (`exp` only of `-|z| <= 0`), unlike computing `sigmoid` first and
     then its log. Same value as
-    ``torch.nn.functional.binary_cross_entropy_with_logits``.
+    `torch.nn.functional.binary_cross_entropy_with_logits`.
     """
     z, t = _pred_and_target("binary_cross_entropy_with_logits", logits, target)
     P = z.size
@@ -162,38 +168,40 @@ def binary_cross_entropy_with_logits(logits, target) -> Tuple[float, np.ndarray]
 
 
 def cross_entropy(scores, y) -> Tuple[float, np.ndarray]:
-    """Softmax cross-entropy for integer class labels, averaged over the batch.
+    r"""Softmax cross-entropy for integer class labels, averaged over the batch.
 
     Parameters
     ----------
     scores : ndarray, shape (N, C)
         Unnormalised class scores (logits).
     y : ndarray of int, shape (N,)
-        Correct class of each sample, in ``[0, C)``.
+        Correct class of each sample, in `[0, C)`.
 
     Returns
     -------
     loss : float
-    dpred : ndarray, shape (N, C), dtype of ``scores``
-        ``(softmax(scores) - onehot(y)) / N``.
+    dpred : ndarray, shape (N, C), dtype of `scores`
+        `(softmax(scores) - onehot(y)) / N`.
 
     Raises
     ------
     ValueError
-        If ``scores`` is not 2-D, ``y`` is not an integer array of shape
-        ``(N,)``, the batch is empty, or a label is outside ``[0, C)``.
-        (PyTorch's ``ignore_index``, class weights and label smoothing are not
+        If `scores` is not 2-D, `y` is not an integer array of shape
+        `(N,)`, the batch is empty, or a label is outside `[0, C)`.
+        (PyTorch's `ignore_index`, class weights and label smoothing are not
         supported.)
 
     Notes
     -----
-    .. math:: L = -\\frac1N \\sum_n \\log \\mathrm{softmax}(s_n)_{y_n}, \\qquad
-              \\frac{\\partial L}{\\partial s_{nc}} =
-              \\frac{\\mathrm{softmax}(s_n)_c - [c = y_n]}{N}.
+    $$
+    L = -\frac1N \sum_n \log \mathrm{softmax}(s_n)_{y_n}, \qquad
+    \frac{\partial L}{\partial s_{nc}} =
+    \frac{\mathrm{softmax}(s_n)_c - [c = y_n]}{N}.
+    $$
 
     The log-probabilities come from a log-softmax with the row maximum
-    subtracted, so no score magnitude gives overflow or ``log(0)``. Same as
-    ``torch.nn.functional.cross_entropy(scores, y)``.
+    subtracted, so no score magnitude gives overflow or `log(0)`. Same as
+    `torch.nn.functional.cross_entropy(scores, y)`.
     """
     scores, y = _scores_and_labels("cross_entropy", scores, y)
     N = scores.shape[0]
@@ -207,47 +215,51 @@ def cross_entropy(scores, y) -> Tuple[float, np.ndarray]:
 
 
 def multiclass_hinge_loss(scores, y, margin=1.0) -> Tuple[float, np.ndarray]:
-    """Multiclass SVM (Weston–Watkins) hinge loss, averaged over the batch.
+    r"""Multiclass SVM (Weston–Watkins) hinge loss, averaged over the batch.
 
     Parameters
     ----------
     scores : ndarray, shape (N, C)
     y : ndarray of int, shape (N,)
-        Correct class of each sample, in ``[0, C)``.
+        Correct class of each sample, in `[0, C)`.
     margin : float
-        Required gap :math:`\\Delta` between the correct score and the others.
+        Required gap $\Delta$ between the correct score and the others.
 
     Returns
     -------
     loss : float
-    dpred : ndarray, shape (N, C), dtype of ``scores``
+    dpred : ndarray, shape (N, C), dtype of `scores`
 
     Raises
     ------
     ValueError
-        As :func:`cross_entropy`, for wrong shapes or labels out of range.
+        As `cross_entropy`, for wrong shapes or labels out of range.
 
     Notes
     -----
-    .. math:: L = \\frac1N \\sum_n \\sum_{j \\ne y_n}
-              \\max\\bigl(0,\\; s_{nj} - s_{n y_n} + \\Delta\\bigr).
+    $$
+    L = \frac1N \sum_n \sum_{j \ne y_n}
+    \max\bigl(0,\; s_{nj} - s_{n y_n} + \Delta\bigr).
+    $$
 
-    Subgradient, with :math:`v_{nj} = [s_{nj} - s_{ny_n} + \\Delta > 0]`
-    for :math:`j \\ne y_n`:
+    Subgradient, with $v_{nj} = [s_{nj} - s_{ny_n} + \Delta > 0]$
+    for $j \ne y_n$:
 
-    .. math:: \\frac{\\partial L}{\\partial s_{nj}} = \\frac{v_{nj}}{N}, \\qquad
-              \\frac{\\partial L}{\\partial s_{ny_n}} = -\\frac1N \\sum_{j\\ne y_n} v_{nj}.
+    $$
+    \frac{\partial L}{\partial s_{nj}} = \frac{v_{nj}}{N}, \qquad
+    \frac{\partial L}{\partial s_{ny_n}} = -\frac1N \sum_{j\ne y_n} v_{nj}.
+    $$
 
-    At exactly zero margin violation (:math:`s_{nj} - s_{ny_n} + \\Delta = 0`)
+    At exactly zero margin violation ($s_{nj} - s_{ny_n} + \Delta = 0$)
     the hinge has a kink; the subgradient 0 is used there.
 
-    Difference from PyTorch: ``torch.nn.functional.multi_margin_loss``
-    divides each sample's sum by the number of classes ``C`` as well, so its
-    value is this loss divided by ``C``.
+    Difference from PyTorch: `torch.nn.functional.multi_margin_loss`
+    divides each sample's sum by the number of classes `C` as well, so its
+    value is this loss divided by `C`.
 
     References
     ----------
-    .. [1] J. Weston, C. Watkins, "Support Vector Machines for Multi-Class
+    [1] J. Weston, C. Watkins, "Support Vector Machines for Multi-Class
        Pattern Recognition", ESANN 1999.
     """
     scores, y = _scores_and_labels("multiclass_hinge_loss", scores, y)
@@ -265,42 +277,44 @@ def multiclass_hinge_loss(scores, y, margin=1.0) -> Tuple[float, np.ndarray]:
 
 
 def smooth_l1_loss(pred, target, beta=1.0) -> Tuple[float, np.ndarray]:
-    """Smooth L1 (Huber-like) loss, averaged over all elements.
+    r"""Smooth L1 (Huber-like) loss, averaged over all elements.
 
     Parameters
     ----------
     pred : ndarray, any shape
-    target : ndarray, shape of ``pred``
+    target : ndarray, shape of `pred`
     beta : float
-        Width of the quadratic zone, ``>= 0``. ``beta = 0`` gives the L1 loss.
+        Width of the quadratic zone, `>= 0`. `beta = 0` gives the L1 loss.
 
     Returns
     -------
     loss : float
-    dpred : ndarray, shape and dtype of ``pred``
+    dpred : ndarray, shape and dtype of `pred`
 
     Raises
     ------
     ValueError
-        If the shapes differ, the input is empty, or ``beta < 0``.
+        If the shapes differ, the input is empty, or `beta < 0`.
 
     Notes
     -----
-    With :math:`d = p - t` and :math:`P` elements (as
-    ``torch.nn.functional.smooth_l1_loss``):
+    With $d = p - t$ and $P$ elements (as
+    `torch.nn.functional.smooth_l1_loss`):
 
-    .. math:: \\ell(d) = \\begin{cases} \\frac{d^2}{2\\beta} & |d| < \\beta \\\\
-              |d| - \\frac{\\beta}{2} & \\text{otherwise} \\end{cases}, \\qquad
-              \\ell'(d) = \\begin{cases} d / \\beta & |d| < \\beta \\\\
-              \\operatorname{sign}(d) & \\text{otherwise} \\end{cases}
+    $$
+    \ell(d) = \begin{cases} \frac{d^2}{2\beta} & |d| < \beta \\
+    |d| - \frac{\beta}{2} & \text{otherwise} \end{cases}, \qquad
+    \ell'(d) = \begin{cases} d / \beta & |d| < \beta \\
+    \operatorname{sign}(d) & \text{otherwise} \end{cases}
+    $$
 
-    and :math:`L = \\frac1P \\sum_i \\ell(d_i)`. Both pieces meet with equal
-    value and slope at :math:`|d| = \\beta`. With ``beta = 0`` it is
-    :math:`|d|`, with subgradient ``sign(d)`` (0 at ``d == 0``, as PyTorch).
+    and $L = \frac1P \sum_i \ell(d_i)$. Both pieces meet with equal
+    value and slope at $|d| = \beta$. With `beta = 0` it is
+    $|d|$, with subgradient `sign(d)` (0 at `d == 0`, as PyTorch).
 
     References
     ----------
-    .. [1] R. Girshick, "Fast R-CNN", ICCV 2015.
+    [1] R. Girshick, "Fast R-CNN", ICCV 2015.
     """
     beta = float(beta)
     if beta < 0:

@@ -105,7 +105,7 @@ def init_running_stats(D, dtype=np.float64):
     Returns
     -------
     RunningStats
-        ``mean`` = zeros, shape (D,); ``var`` = ones, shape (D,).
+        `mean` = zeros, shape (D,); `var` = ones, shape (D,).
     """
     return RunningStats(mean=np.zeros(D, dtype=dtype), var=np.ones(D, dtype=dtype))
 
@@ -113,7 +113,7 @@ def init_running_stats(D, dtype=np.float64):
 class BatchNormCache(NamedTuple):
     """What the batch-norm backward passes need from the forward pass.
 
-    In training, ``var`` is the biased batch variance; in evaluation, ``var``
+    In training, `var` is the biased batch variance; in evaluation, `var`
     is the running variance and the statistics are constants.
     """
 
@@ -122,13 +122,13 @@ class BatchNormCache(NamedTuple):
     gamma: np.ndarray
     """Scale, shape (D,)."""
     centred: np.ndarray
-    """``x - mean``, shape (N, D)."""
+    """`x - mean`, shape (N, D)."""
     var: np.ndarray
     """Variance used for normalising, shape (D,)."""
     std: np.ndarray
-    """``sqrt(var + eps)``, shape (D,)."""
+    """`sqrt(var + eps)`, shape (D,)."""
     inv_std: np.ndarray
-    """``1 / std``, shape (D,)."""
+    """`1 / std`, shape (D,)."""
     training: bool
     """Whether batch statistics (True) or running statistics (False) were used."""
 
@@ -136,77 +136,49 @@ class BatchNormCache(NamedTuple):
 def batchnorm_forward(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):
     r"""Batch normalization: normalise each feature over the batch, then scale and shift.
 
-    .. important::
-
-       Returns **three** values, ``(out, cache, new_running)`` — the one
-       exception to the ``(out, cache)`` rule. The running statistics are state,
-       and state is returned, never mutated: keep the returned ``new_running``
-       and pass it to the next call.
+    Returns **three** values, `(out, cache, new_running)`: the running
+    statistics are state, returned as a new `RunningStats`, never written
+    into the arrays of `running`.
 
     Parameters
     ----------
     x : ndarray, shape (N, D)
-        Minibatch. In training N must be at least 2 (the unbiased variance
-        divides by N - 1).
-    gamma : ndarray, shape (D,)
-        Scale.
-    beta : ndarray, shape (D,)
-        Shift.
+        Minibatch (in training, N >= 2).
+    gamma, beta : ndarray, shape (D,)
+        Scale and shift.
     running : RunningStats
-        Current running statistics ``(mean, var)``, each of shape (D,); start
-        with :func:`init_running_stats`. Not modified.
+        Current running statistics `(mean, var)`, each of shape (D,). Not modified.
     training : bool, optional
         True (default): normalise with the batch statistics and update the
-        running ones. False (evaluation): normalise with ``running`` and return
-        it unchanged.
+        running ones. False: normalise with `running` and return it unchanged.
     momentum : float, optional
-        Weight of the current batch in the running average (PyTorch's
-        convention; default 0.1).
+        Weight of the current batch in the running average (default 0.1).
     eps : float, optional
         Added to the variance inside the square root (default 1e-5).
 
     Returns
     -------
-    out : ndarray, shape (N, D)
-        Same floating dtype as ``x``.
+    out : ndarray, shape (N, D), floating dtype of `x`
     cache : BatchNormCache
-        For :func:`batchnorm_backward` / :func:`batchnorm_backward_alt`.
-    new_running : RunningStats
-        Updated running statistics (training) or ``running`` itself
-        (evaluation), in the dtype of ``running``.
-
-    Raises
-    ------
-    ValueError
-        On shapes that do not fit, or N < 2 in training.
+    new_running : RunningStats, in the dtype of `running`
 
     Notes
     -----
-    In training, with the batch mean and *biased* batch variance
-    :math:`\mu_d = \frac1N \sum_n x_{nd}`,
-    :math:`\sigma_d^2 = \frac1N \sum_n (x_{nd} - \mu_d)^2`,
+    Training, with the batch mean $\mu$ and the *biased* batch variance
+    $\sigma^2$ of each feature:
 
-    .. math::
+    $$
+    \hat x = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}, \qquad
+    \text{out} = \gamma \hat x + \beta ,
+    $$
 
-        \hat x_{nd} = \frac{x_{nd} - \mu_d}{\sqrt{\sigma_d^2 + \epsilon}}, \qquad
-        \text{out}_{nd} = \gamma_d \hat x_{nd} + \beta_d ,
+    $$
+    m \leftarrow (1 - \text{momentum})\, m + \text{momentum}\, \mu, \qquad
+    v \leftarrow (1 - \text{momentum})\, v + \text{momentum}\, \tfrac{N}{N - 1}\, \sigma^2 .
+    $$
 
-    and the running statistics are updated with the *unbiased* variance:
-
-    .. math::
-
-        m \leftarrow (1 - \text{momentum})\, m + \text{momentum}\, \mu, \qquad
-        v \leftarrow (1 - \text{momentum})\, v
-              + \text{momentum}\, \tfrac{N}{N - 1}\, \sigma^2 .
-
-    In evaluation, :math:`\mu` and :math:`\sigma^2` are replaced by the
-    running :math:`m` and :math:`v`, so the layer is a fixed affine map.
-
-    References
-    ----------
-    .. [1] S. Ioffe and C. Szegedy, "Batch Normalization: Accelerating Deep
-       Network Training by Reducing Internal Covariate Shift", ICML 2015,
-       arXiv:1502.03167.
+    Evaluation: the same $\hat x$ and out with $m$ and $v$ in place of
+    $\mu$ and $\sigma^2$. (Ioffe and Szegedy, ICML 2015; PyTorch's rules.)
     """
     x = _as_float(x)
     if x.ndim != 2:
@@ -263,34 +235,21 @@ def batchnorm_backward(dout, cache):
     dout : ndarray, shape (N, D)
         Upstream gradient dL/d(out).
     cache : BatchNormCache
-        From :func:`batchnorm_forward`.
+        From `batchnorm_forward`.
 
     Returns
     -------
     dx : ndarray, shape (N, D)
-    dgamma : ndarray, shape (D,)
-    dbeta : ndarray, shape (D,)
+    dgamma, dbeta : ndarray, shape (D,)
 
     Notes
     -----
-    The forward pass in training, as a graph of elementary steps (per feature):
-
-    .. math::
-
-        \mu = \tfrac1N \textstyle\sum_n x_n \;\to\;
-        c = x - \mu \;\to\;
-        \sigma^2 = \tfrac1N \textstyle\sum_n c_n^2 \;\to\;
-        s = \sqrt{\sigma^2 + \epsilon} \;\to\;
-        r = 1 / s \;\to\;
-        \hat x = c\, r \;\to\;
-        \text{out} = \gamma \hat x + \beta .
-
-    The backward pass walks the graph in reverse, applying the chain rule at
-    each node; where a value feeds two nodes (``c`` feeds both :math:`\sigma^2`
-    and :math:`\hat x`; ``x`` feeds :math:`\mu` and ``c``) the gradients from
-    both paths are added. In evaluation, :math:`\mu` and :math:`\sigma^2` are
-    constants and only the affine map :math:`\hat x = (x - \mu) r` remains.
-    See :func:`batchnorm_backward_alt` for the simplified closed form.
+    Walk the graph of the training forward pass (per feature)
+    $x \to \mu \to c = x - \mu \to \sigma^2 \to s = \sqrt{\sigma^2 + \epsilon}
+    \to r = 1/s \to \hat x = c\,r \to \text{out}$ backwards, one local
+    derivative per step; where a value feeds two nodes (`c` and `x`) add the
+    gradients of both paths. In evaluation (`cache.training` False) the
+    statistics are constants.
     """
     xhat, gamma, centred, var, std, inv_std, training = cache
     dout = np.asarray(dout)
@@ -325,49 +284,33 @@ def batchnorm_backward(dout, cache):
 
 
 def batchnorm_backward_alt(dout, cache):
-    r"""Backward pass of batch norm in simplified closed form.
+    r"""Backward pass of batch norm in simplified closed form (the chapter derives it).
 
-    Same result as :func:`batchnorm_backward`, in one vectorised expression.
+    Same result as `batchnorm_backward`, with `dx` in one vectorised expression.
 
     Parameters
     ----------
     dout : ndarray, shape (N, D)
         Upstream gradient dL/d(out).
     cache : BatchNormCache
-        From :func:`batchnorm_forward`.
+        From `batchnorm_forward`.
 
     Returns
     -------
     dx : ndarray, shape (N, D)
-    dgamma : ndarray, shape (D,)
-    dbeta : ndarray, shape (D,)
+    dgamma, dbeta : ndarray, shape (D,)
 
     Notes
     -----
-    Per feature, write :math:`g_n = \partial L / \partial \hat x_n = \gamma\,
-    \text{dout}_n` and :math:`r = (\sigma^2 + \epsilon)^{-1/2}`. The input
-    :math:`x_k` reaches :math:`\hat x_n = (x_n - \mu) r` three ways: directly,
-    through :math:`\mu`, and through :math:`\sigma^2`. With
-    :math:`\partial \mu / \partial x_k = 1/N` and
-    :math:`\partial \sigma^2 / \partial x_k = 2 (x_k - \mu) / N`
-    (the :math:`\sum_n (x_n - \mu) = 0` term drops out),
+    Training, per feature, with $r = (\sigma^2 + \epsilon)^{-1/2}$:
 
-    .. math::
+    $$
+    \frac{\partial L}{\partial x_k}
+    = \frac{\gamma r}{N} \Big( N\, \text{dout}_k - \sum_n \text{dout}_n
+    - \hat x_k \sum_n \text{dout}_n \hat x_n \Big).
+    $$
 
-        \frac{\partial \hat x_n}{\partial x_k}
-        = r \Big(\delta_{nk} - \frac1N\Big) - \frac{r}{N}\, \hat x_n \hat x_k .
-
-    Summing :math:`g_n\, \partial \hat x_n / \partial x_k` over :math:`n`:
-
-    .. math::
-
-        \frac{\partial L}{\partial x_k}
-        = \frac{r}{N} \Big( N g_k - \sum_n g_n - \hat x_k \sum_n g_n \hat x_n \Big)
-        = \frac{\gamma r}{N} \Big( N\, \text{dout}_k - \sum_n \text{dout}_n
-          - \hat x_k \sum_n \text{dout}_n \hat x_n \Big).
-
-    In evaluation the statistics are constants and :math:`\partial L /
-    \partial x = \gamma r\, \text{dout}`.
+    Evaluation: $\partial L / \partial x = \gamma r\, \text{dout}$.
     """
     xhat, gamma, _, _, _, inv_std, training = cache
     dout = np.asarray(dout)
@@ -540,12 +483,12 @@ def _normalize_backward(dxhat, xhat, inv_std, first):
 
 
 class LayerNormCache(NamedTuple):
-    """What :func:`layernorm_backward` needs from the forward pass."""
+    """What `layernorm_backward` needs from the forward pass."""
 
     xhat: np.ndarray
     """Normalised input, shape (..., D)."""
     inv_std: np.ndarray
-    """``1 / sqrt(var + eps)`` per sample, shape (..., 1)."""
+    """`1 / sqrt(var + eps)` per sample, shape (..., 1)."""
     gamma: np.ndarray
     """Scale, shape (D,)."""
 
@@ -569,22 +512,22 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
 
     Notes
     -----
-    For each sample :math:`n`, with the mean and biased variance over its
-    :math:`D` features,
+    For each sample $n$, with the mean and biased variance over its
+    $D$ features,
 
-    .. math::
-
-        \mu_n = \frac1D \sum_d x_{nd}, \quad
-        \sigma_n^2 = \frac1D \sum_d (x_{nd} - \mu_n)^2, \quad
-        \text{out}_{nd} = \gamma_d \frac{x_{nd} - \mu_n}{\sqrt{\sigma_n^2 + \epsilon}} + \beta_d .
+    $$
+    \mu_n = \frac1D \sum_d x_{nd}, \quad
+    \sigma_n^2 = \frac1D \sum_d (x_{nd} - \mu_n)^2, \quad
+    \text{out}_{nd} = \gamma_d \frac{x_{nd} - \mu_n}{\sqrt{\sigma_n^2 + \epsilon}} + \beta_d .
+    $$
 
     No statistic crosses the batch, so training and evaluation are identical
     and there is no running state. Same as
-    ``torch.nn.functional.layer_norm(x, (D,), gamma, beta, eps)``.
+    `torch.nn.functional.layer_norm(x, (D,), gamma, beta, eps)`.
 
     References
     ----------
-    .. [1] J. L. Ba, J. R. Kiros and G. E. Hinton, "Layer Normalization",
+    [1] J. L. Ba, J. R. Kiros and G. E. Hinton, "Layer Normalization",
        arXiv:1607.06450, 2016.
     """
     x = _as_float(x)
@@ -599,7 +542,7 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
 
 
 def layernorm_backward(dout, cache):
-    """Backward pass of :func:`layernorm_forward`.
+    """Backward pass of `layernorm_forward`.
 
     Parameters
     ----------
@@ -615,9 +558,9 @@ def layernorm_backward(dout, cache):
 
     Notes
     -----
-    The batch-norm closed form (:func:`batchnorm_backward_alt`) with the roles
+    The batch-norm closed form (`batchnorm_backward_alt`) with the roles
     of the axes swapped: the statistics, and so the mean terms, run over the
-    features of each sample; ``dgamma`` and ``dbeta`` sum over all other axes.
+    features of each sample; `dgamma` and `dbeta` sum over all other axes.
     """
     xhat, inv_std, gamma = cache
     dout = np.asarray(dout)
@@ -634,12 +577,12 @@ def layernorm_backward(dout, cache):
 
 
 class GroupNormCache(NamedTuple):
-    """What :func:`groupnorm_backward` needs from the forward pass."""
+    """What `groupnorm_backward` needs from the forward pass."""
 
     xhat: np.ndarray
     """Normalised input, shape (N, C, H, W)."""
     inv_std: np.ndarray
-    """``1 / sqrt(var + eps)`` per sample and group, shape (N, G, 1, ..., 1): one trailing 1
+    """`1 / sqrt(var + eps)` per sample and group, shape (N, G, 1, ..., 1): one trailing 1
     per axis of a group (C/G channels and each spatial axis), e.g. (N, G, 1, 1, 1) for
     (N, C, H, W) input and (N, G, 1) for (N, C) input."""
     gamma: np.ndarray
@@ -676,21 +619,21 @@ def groupnorm_forward(x, gamma, beta, G, eps=1e-5):
     Notes
     -----
     The C channels are split into G consecutive groups of C/G channels. For
-    sample :math:`n` and group :math:`g` the mean :math:`\mu_{ng}` and biased
-    variance :math:`\sigma_{ng}^2` are taken over the
-    :math:`m = (C/G) \cdot H \cdot W` values of the group, and
+    sample $n$ and group $g$ the mean $\mu_{ng}$ and biased
+    variance $\sigma_{ng}^2$ are taken over the
+    $m = (C/G) \cdot H \cdot W$ values of the group, and
 
-    .. math::
-
-        \text{out}_{nchw} = \gamma_c \frac{x_{nchw} - \mu_{n g(c)}}
-            {\sqrt{\sigma_{n g(c)}^2 + \epsilon}} + \beta_c .
+    $$
+    \text{out}_{nchw} = \gamma_c \frac{x_{nchw} - \mu_{n g(c)}}
+    {\sqrt{\sigma_{n g(c)}^2 + \epsilon}} + \beta_c .
+    $$
 
     G = 1 is layer norm over (C, H, W); G = C is instance norm. Same as
-    ``torch.nn.functional.group_norm(x, G, gamma, beta, eps)``.
+    `torch.nn.functional.group_norm(x, G, gamma, beta, eps)`.
 
     References
     ----------
-    .. [1] Y. Wu and K. He, "Group Normalization", ECCV 2018, arXiv:1803.08494.
+    [1] Y. Wu and K. He, "Group Normalization", ECCV 2018, arXiv:1803.08494.
     """
     x = _as_float(x)
     if x.ndim < 2:
@@ -714,7 +657,7 @@ def groupnorm_forward(x, gamma, beta, G, eps=1e-5):
 
 
 def groupnorm_backward(dout, cache):
-    """Backward pass of :func:`groupnorm_forward`.
+    """Backward pass of `groupnorm_forward`.
 
     Parameters
     ----------

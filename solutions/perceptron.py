@@ -30,7 +30,7 @@ def _step(x):
 
 
 def step(x):
-    r"""Heaviside step function, with the convention :math:`H(0) = 0`.
+    r"""Heaviside step function, with the convention $H(0) = 0$.
 
     Parameters
     ----------
@@ -39,18 +39,18 @@ def step(x):
     Returns
     -------
     out : ndarray, shape of x
-        1.0 where ``x > 0``, else 0.0; in the floating dtype of ``x``
+        1.0 where `x > 0`, else 0.0; in the floating dtype of `x`
         (integers give float64).
 
     Notes
     -----
-    .. math::
-
-        H(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
+    $$
+    H(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
+    $$
 
     The value at exactly 0 is a convention; this course uses 0, so a unit
     fires only when its weighted input is strictly positive. The gate weights
-    in :data:`GATES` keep every weighted input away from 0, so the convention
+    in `GATES` keep every weighted input away from 0, so the convention
     never matters for them.
     """
     return _step(x)
@@ -69,7 +69,7 @@ def _layer(x, w, b):
 
 
 def perceptron_forward(x, w, b):
-    """Output of a layer of step perceptrons: ``step(x @ w + b)``.
+    """Output of a layer of step perceptrons: `step(x @ w + b)`.
 
     Parameters
     ----------
@@ -83,7 +83,8 @@ def perceptron_forward(x, w, b):
     Returns
     -------
     out : ndarray, shape (N,) or (N, M)
-        0.0 / 1.0 outputs.
+        0.0 / 1.0 outputs, in the floating dtype of `x @ w + b` (float32
+        stays float32, integers give float64).
 
     Raises
     ------
@@ -117,7 +118,7 @@ def _and(x):
 
 
 def and_gate(x):
-    """Logical AND of the two columns of ``x`` by one perceptron.
+    """Logical AND of the two columns of `x` by one perceptron.
 
     Parameters
     ----------
@@ -133,7 +134,7 @@ def and_gate(x):
 
 
 def or_gate(x):
-    """Logical OR of the two columns of ``x`` by one perceptron.
+    """Logical OR of the two columns of `x` by one perceptron.
 
     Parameters
     ----------
@@ -149,7 +150,7 @@ def or_gate(x):
 
 
 def nand_gate(x):
-    """Logical NAND (not both) of the two columns of ``x`` by one perceptron.
+    """Logical NAND (not both) of the two columns of `x` by one perceptron.
 
     Parameters
     ----------
@@ -182,9 +183,9 @@ def xor_gate(x):
     XOR is not linearly separable, so no single perceptron computes it. Two
     layers do, since
 
-    .. math::
-
-        x_1 \oplus x_2 = (x_1 \lor x_2) \land \lnot(x_1 \land x_2) :
+    $$
+    x_1 \oplus x_2 = (x_1 \lor x_2) \land \lnot(x_1 \land x_2) :
+    $$
 
     a hidden layer with an OR unit and a NAND unit, followed by an AND unit.
     """
@@ -200,10 +201,10 @@ def xor_gate(x):
 
 
 class PerceptronResult(NamedTuple):
-    """Outcome of :func:`perceptron_train`."""
+    """Outcome of `perceptron_train`."""
 
     w: np.ndarray
-    """Learned weights, shape (D,)."""
+    """Learned weights, shape (D,), in the floating dtype of x (integers give float64)."""
     b: float
     """Learned bias."""
     errors: np.ndarray
@@ -233,42 +234,43 @@ def perceptron_train(x, y, lr=1.0, max_epochs=100, rng=None):
     Returns
     -------
     PerceptronResult
-        ``(w, b, errors, converged)``: weights, shape (D,); bias (float);
+        `(w, b, errors, converged)`: weights, shape (D,), in the floating
+        dtype of `x`; bias (float);
         misclassifications per epoch, int array with one entry per epoch run;
-        whether training stopped because an epoch made no mistake.
+        whether training stopped because an epoch made no mistake (a bool).
 
     Raises
     ------
     ValueError
-        On shapes that do not fit, targets other than 0/1, ``lr <= 0`` or
-        ``max_epochs < 1``.
+        On shapes that do not fit, targets other than 0/1, `lr <= 0` or
+        `max_epochs < 1`.
 
     Notes
     -----
-    Starting from :math:`w = 0, b = 0`, for each sample in turn predict
-    :math:`\hat y = H(w \cdot x_n + b)` and update
+    Starting from $w = 0, b = 0$, for each sample in turn predict
+    $\hat y = H(w \cdot x_n + b)$ and update
 
-    .. math::
-
-        w \leftarrow w + \eta\, (y_n - \hat y)\, x_n, \qquad
-        b \leftarrow b + \eta\, (y_n - \hat y),
+    $$
+    w \leftarrow w + \eta\, (y_n - \hat y)\, x_n, \qquad
+    b \leftarrow b + \eta\, (y_n - \hat y),
+    $$
 
     which changes the weights only on a mistake, moving the boundary towards
-    classifying :math:`x_n` correctly. Training stops after the first epoch
+    classifying $x_n$ correctly. Training stops after the first epoch
     without a mistake: the weights did not change during it, so they classify
     every sample correctly.
 
-    If the data are linearly separable with margin :math:`\gamma` and
-    :math:`\|(x_n, 1)\| \le R`, the number of updates is at most
-    :math:`(R/\gamma)^2` (Novikoff's theorem), so training converges. If they
+    If the data are linearly separable with margin $\gamma$ and
+    $\|(x_n, 1)\| \le R$, the number of updates is at most
+    $(R/\gamma)^2$ (Novikoff's theorem), so training converges. If they
     are not (XOR), every epoch makes a mistake and training never converges.
 
     References
     ----------
-    .. [1] F. Rosenblatt, "The perceptron: A probabilistic model for
+    [1] F. Rosenblatt, "The perceptron: A probabilistic model for
        information storage and organization in the brain", Psychological
        Review 65(6), 1958.
-    .. [2] A. B. J. Novikoff, "On convergence proofs for perceptrons",
+    [2] A. B. J. Novikoff, "On convergence proofs for perceptrons",
        Symposium on the Mathematical Theory of Automata, 1962.
     """
     x = np.asarray(x)

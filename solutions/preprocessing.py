@@ -115,7 +115,7 @@ def _svd_flip_rows(vt):
 # Centering
 # ----------------------------------------------------------------------------
 class CenterParams(NamedTuple):
-    """Parameters of :func:`center`."""
+    """Parameters of `center`."""
 
     mean: np.ndarray  #: shape (D,), per-feature mean of the training data
 
@@ -131,11 +131,13 @@ def fit_center(x):
     Returns
     -------
     CenterParams
-        ``mean`` : ndarray, shape (D,), in the floating dtype of ``x``.
+        `mean` : ndarray, shape (D,), in the floating dtype of `x`.
 
     Notes
     -----
-    .. math:: \mu_j = \frac{1}{N} \sum_{n=1}^N x_{nj}
+    $$
+    \mu_j = \frac{1}{N} \sum_{n=1}^N x_{nj}
+    $$
 
     The sum is accumulated in float64, also for float32 data.
     """
@@ -152,12 +154,12 @@ def center(x, params):
     x : array_like, shape (M, D)
         Data to transform (training or new data).
     params : CenterParams
-        From :func:`fit_center` on the training data.
+        From `fit_center` on the training data.
 
     Returns
     -------
     out : ndarray, shape (M, D)
-        ``x - mean``, in the floating dtype of ``x``.
+        `x - mean`, in the floating dtype of `x`.
     """
     x = _check_apply_data(x, params.mean.shape[0])
     return x - params.mean.astype(x.dtype)
@@ -167,7 +169,7 @@ def center(x, params):
 # Standardization
 # ----------------------------------------------------------------------------
 class StandardizeParams(NamedTuple):
-    """Parameters of :func:`standardize`."""
+    """Parameters of `standardize`."""
 
     mean: np.ndarray  #: shape (D,), per-feature mean of the training data
     scale: np.ndarray  #: shape (D,), population std, 1 for constant features
@@ -184,40 +186,42 @@ def fit_standardize(x):
     Returns
     -------
     StandardizeParams
-        ``mean`` : ndarray, shape (D,); ``scale`` : ndarray, shape (D,), the
-        standard deviation with ``ddof=0``, replaced by 1 for (numerically)
-        constant features. Both in the floating dtype of ``x``.
+        `mean` : ndarray, shape (D,); `scale` : ndarray, shape (D,), the
+        standard deviation with `ddof=0`, replaced by 1 for (numerically)
+        constant features. Both in the floating dtype of `x`.
 
     Notes
     -----
-    .. math::
-
-        \mu_j = \frac{1}{N} \sum_n x_{nj}, \qquad
-        \sigma_j^2 = \frac{1}{N} \sum_n (x_{nj} - \mu_j)^2
+    $$
+    \mu_j = \frac{1}{N} \sum_n x_{nj}, \qquad
+    \sigma_j^2 = \frac{1}{N} \sum_n (x_{nj} - \mu_j)^2
+    $$
 
     The variance uses the *corrected two-pass* algorithm in float64
-    (Chan, Golub & LeVeque): with :math:`d_n = x_{nj} - \mu_j`,
-    :math:`\sigma_j^2 = \big(\sum_n d_n^2 - (\sum_n d_n)^2 / N\big) / N`;
-    the second term removes the rounding error of :math:`\mu_j`.
+    (Chan, Golub & LeVeque): with $d_n = x_{nj} - \mu_j$,
+    $\sigma_j^2 = \big(\sum_n d_n^2 - (\sum_n d_n)^2 / N\big) / N$;
+    the second term removes the rounding error of $\mu_j$.
 
     A feature is treated as constant, and gets scale 1 so that it is only
     centred (never divided by zero or by rounding noise), exactly when
-    scikit-learn's ``StandardScaler`` does so (its ``_is_constant_feature``):
+    scikit-learn's `StandardScaler` does so (its `_is_constant_feature`):
 
-    .. math:: \sigma_j^2 \le N \varepsilon \sigma_j^2 + (N \mu_j \varepsilon)^2,
+    $$
+    \sigma_j^2 \le N \varepsilon \sigma_j^2 + (N \mu_j \varepsilon)^2,
+    $$
 
-    with :math:`\varepsilon` the float64 machine epsilon. The right-hand side is
+    with $\varepsilon$ the float64 machine epsilon. The right-hand side is
     the error bound of the two-pass variance: a computed variance below it is
     indistinguishable from zero. For a constant feature the result of
-    :func:`standardize` is therefore ``x - mean`` (0 on the training data),
-    never ``inf`` or ``NaN``.
+    `standardize` is therefore `x - mean` (0 on the training data),
+    never `inf` or `NaN`.
 
     References
     ----------
-    .. [1] T. F. Chan, G. H. Golub, R. J. LeVeque, "Algorithms for computing
+    [1] T. F. Chan, G. H. Golub, R. J. LeVeque, "Algorithms for computing
        the sample variance: analysis and recommendations", The American
        Statistician 37(3), 1983.
-    .. [2] Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient BackProp",
+    [2] Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient BackProp",
        in Neural Networks: Tricks of the Trade, 1998 (section 4.3,
        "Normalizing the inputs").
     """
@@ -244,12 +248,12 @@ def standardize(x, params):
     x : array_like, shape (M, D)
         Data to transform.
     params : StandardizeParams
-        From :func:`fit_standardize` on the training data.
+        From `fit_standardize` on the training data.
 
     Returns
     -------
     out : ndarray, shape (M, D)
-        ``(x - mean) / scale``, in the floating dtype of ``x``. On the
+        `(x - mean) / scale`, in the floating dtype of `x`. On the
         training data each non-constant feature has mean 0 and population
         standard deviation 1.
     """
@@ -261,7 +265,7 @@ def standardize(x, params):
 # Min-max scaling
 # ----------------------------------------------------------------------------
 class MinMaxParams(NamedTuple):
-    """Parameters of :func:`minmax_scale`."""
+    """Parameters of `minmax_scale`."""
 
     data_min: np.ndarray  #: shape (D,), per-feature minimum of the training data
     data_max: np.ndarray  #: shape (D,), per-feature maximum of the training data
@@ -271,35 +275,35 @@ class MinMaxParams(NamedTuple):
 
 
 def fit_minmax(x, feature_range=(0.0, 1.0)):
-    r"""Fit min-max scaling of every feature onto ``feature_range``.
+    r"""Fit min-max scaling of every feature onto `feature_range`.
 
     Parameters
     ----------
     x : array_like, shape (N, D)
         Training data, one sample per row.
     feature_range : tuple (lo, hi), default (0.0, 1.0)
-        Target interval; requires ``lo < hi``.
+        Target interval; requires `lo < hi`.
 
     Returns
     -------
     MinMaxParams
-        ``data_min``, ``data_max``, ``scale``, ``min_`` : ndarray, shape (D,),
-        in the floating dtype of ``x``; ``feature_range`` : tuple of two floats.
+        `data_min`, `data_max`, `scale`, `min_` : ndarray, shape (D,),
+        in the floating dtype of `x`; `feature_range` : tuple of two floats.
 
     Notes
     -----
-    .. math::
+    $$
+    s_j = \frac{hi - lo}{\max_n x_{nj} - \min_n x_{nj}}, \qquad
+    m_j = lo - s_j \min_n x_{nj}, \qquad
+    \mathrm{out}_{nj} = s_j x_{nj} + m_j
+    $$
 
-        s_j = \frac{hi - lo}{\max_n x_{nj} - \min_n x_{nj}}, \qquad
-        m_j = lo - s_j \min_n x_{nj}, \qquad
-        \mathrm{out}_{nj} = s_j x_{nj} + m_j
-
-    so the training minimum maps to ``lo`` and the maximum to ``hi``. As in
-    scikit-learn's ``MinMaxScaler`` (its ``_handle_zeros_in_scale``), a feature
-    whose range is below ``10 * eps`` of the data's dtype counts as constant
+    so the training minimum maps to `lo` and the maximum to `hi`. As in
+    scikit-learn's `MinMaxScaler` (its `_handle_zeros_in_scale`), a feature
+    whose range is below `10 * eps` of the data's dtype counts as constant
     and its range is taken as 1: the feature is shifted so that its training
-    value maps to ``lo``, never divided by zero. New data outside the
-    training range maps outside ``feature_range`` (no clipping).
+    value maps to `lo`, never divided by zero. New data outside the
+    training range maps outside `feature_range` (no clipping).
     """
     x = _check_fit_data(x)
     try:
@@ -333,13 +337,13 @@ def minmax_scale(x, params):
     x : array_like, shape (M, D)
         Data to transform.
     params : MinMaxParams
-        From :func:`fit_minmax` on the training data.
+        From `fit_minmax` on the training data.
 
     Returns
     -------
     out : ndarray, shape (M, D)
-        ``x * scale + min_``, in the floating dtype of ``x``. The training data
-        lands in ``feature_range``; other data may fall outside it.
+        `x * scale + min_`, in the floating dtype of `x`. The training data
+        lands in `feature_range`; other data may fall outside it.
     """
     x = _check_apply_data(x, params.scale.shape[0])
     return x * params.scale.astype(x.dtype) + params.min_.astype(x.dtype)
@@ -349,7 +353,7 @@ def minmax_scale(x, params):
 # PCA
 # ----------------------------------------------------------------------------
 class PCAParams(NamedTuple):
-    """Parameters of :func:`pca_transform`."""
+    """Parameters of `pca_transform`."""
 
     mean: np.ndarray  #: shape (D,), mean of the training data
     components: np.ndarray  #: shape (K, D), orthonormal principal axes as rows
@@ -382,50 +386,52 @@ def fit_pca(x, n_components=None):
     Parameters
     ----------
     x : array_like, shape (N, D)
-        Training data, one sample per row; ``N >= 2``.
+        Training data, one sample per row; `N >= 2`.
     n_components : int or None, default None
-        Number K of components to keep, ``1 <= K <= min(N, D)``; None keeps
-        ``min(N, D)``.
+        Number K of components to keep, `1 <= K <= min(N, D)`; None keeps
+        `min(N, D)`.
 
     Returns
     -------
     PCAParams
-        ``mean`` : ndarray, shape (D,);
-        ``components`` : ndarray, shape (K, D), the principal axes (orthonormal
+        `mean` : ndarray, shape (D,);
+        `components` : ndarray, shape (K, D), the principal axes (orthonormal
         rows) sorted by decreasing variance;
-        ``explained_variance`` : ndarray, shape (K,), the variance of the
+        `explained_variance` : ndarray, shape (K,), the variance of the
         training data along each axis (divided by N - 1);
-        ``explained_variance_ratio`` : ndarray, shape (K,), each variance over
+        `explained_variance_ratio` : ndarray, shape (K,), each variance over
         the total variance of the data (over *all* directions, so the ratios
-        sum to less than 1 when K < rank). All in the floating dtype of ``x``.
+        sum to less than 1 when K < rank). All in the floating dtype of `x`.
 
     Notes
     -----
-    With the centred data :math:`X_c = X - \mathbf{1}\mu^\top` and its thin
-    singular value decomposition :math:`X_c = U S V^\top`, the rows of
-    :math:`V^\top` are the eigenvectors of the sample covariance
-    :math:`\Sigma = X_c^\top X_c / (N - 1)` with eigenvalues
+    With the centred data $X_c = X - \mathbf{1}\mu^\top$ and its thin
+    singular value decomposition $X_c = U S V^\top$, the rows of
+    $V^\top$ are the eigenvectors of the sample covariance
+    $\Sigma = X_c^\top X_c / (N - 1)$ with eigenvalues
 
-    .. math:: \lambda_k = \frac{s_k^2}{N - 1}.
+    $$
+    \lambda_k = \frac{s_k^2}{N - 1}.
+    $$
 
-    Working on :math:`X_c` instead of forming :math:`\Sigma` avoids squaring
+    Working on $X_c$ instead of forming $\Sigma$ avoids squaring
     the condition number. The computation is done in float64.
 
     **Sign convention.** An eigenvector is only defined up to its sign. We fix
-    it as scikit-learn's ``PCA`` does (``svd_flip`` with
-    ``u_based_decision=False``): in every component, the entry with the
+    it as scikit-learn's `PCA` does (`svd_flip` with
+    `u_based_decision=False`): in every component, the entry with the
     largest absolute value is positive (on a tie, the first of them). With
-    this rule, ``components`` agree with ``sklearn.decomposition.PCA``'s
-    ``components_`` whenever the variances are distinct.
+    this rule, `components` agree with `sklearn.decomposition.PCA`'s
+    `components_` whenever the variances are distinct.
 
     If all features are constant (total variance 0),
-    ``explained_variance_ratio`` is set to 0.
+    `explained_variance_ratio` is set to 0.
 
     References
     ----------
-    .. [1] K. Pearson, "On lines and planes of closest fit to systems of
+    [1] K. Pearson, "On lines and planes of closest fit to systems of
        points in space", Philosophical Magazine 2(11), 1901.
-    .. [2] I. T. Jolliffe, *Principal Component Analysis*, 2nd ed., Springer, 2002.
+    [2] I. T. Jolliffe, *Principal Component Analysis*, 2nd ed., Springer, 2002.
     """
     x = _check_fit_data(x, min_samples=2)
     N, D = x.shape
@@ -457,14 +463,14 @@ def pca_transform(x, params):
     x : array_like, shape (M, D)
         Data to transform.
     params : PCAParams
-        From :func:`fit_pca` on the training data.
+        From `fit_pca` on the training data.
 
     Returns
     -------
     out : ndarray, shape (M, K)
-        ``(x - mean) @ components.T``, the coordinates along the principal
-        axes, in the floating dtype of ``x``. On the training data column k
-        has variance ``explained_variance[k]`` (with N - 1).
+        `(x - mean) @ components.T`, the coordinates along the principal
+        axes, in the floating dtype of `x`. On the training data column k
+        has variance `explained_variance[k]` (with N - 1).
     """
     x = _check_apply_data(x, params.mean.shape[0])
     return (x - params.mean.astype(x.dtype)) @ params.components.T.astype(x.dtype)
@@ -474,7 +480,7 @@ def pca_transform(x, params):
 # Whitening (PCA and ZCA)
 # ----------------------------------------------------------------------------
 class WhitenParams(NamedTuple):
-    """Parameters of :func:`whiten`."""
+    """Parameters of `whiten`."""
 
     mean: np.ndarray  #: shape (D,), mean of the training data
     components: np.ndarray  #: shape (D, D), eigenvectors of the covariance as rows (U^T)
@@ -491,10 +497,10 @@ def fit_whiten(x, method="pca", eps=1e-5):
     Parameters
     ----------
     x : array_like, shape (N, D)
-        Training data, one sample per row; ``N >= 2``.
+        Training data, one sample per row; `N >= 2`.
     method : {"pca", "zca"}, default "pca"
-        ``"pca"``: rotate onto the principal axes and divide each coordinate by
-        its standard deviation. ``"zca"``: the same, then rotate back to the
+        `"pca"`: rotate onto the principal axes and divide each coordinate by
+        its standard deviation. `"zca"`: the same, then rotate back to the
         original axes.
     eps : float, default 1e-5
         Non-negative number added to every variance before dividing by its
@@ -503,58 +509,58 @@ def fit_whiten(x, method="pca", eps=1e-5):
     Returns
     -------
     WhitenParams
-        ``mean`` : ndarray, shape (D,); ``components`` : ndarray, shape (D, D),
-        the eigenvectors :math:`U^\top` of the covariance as rows, sorted by
-        decreasing eigenvalue, with the sign rule of :func:`fit_pca`;
-        ``scale`` : ndarray, shape (D,), :math:`\sqrt{\lambda + \varepsilon}`;
-        ``method``; ``eps``; ``explained_variance`` : ndarray, shape (D,), the
-        eigenvalues :math:`\lambda` (N - 1 in the denominator, zeros past the
-        rank when N <= D); ``matrix`` : ndarray, shape (D, D), the whitening
-        matrix W. Arrays in the floating dtype of ``x``.
+        `mean` : ndarray, shape (D,); `components` : ndarray, shape (D, D),
+        the eigenvectors $U^\top$ of the covariance as rows, sorted by
+        decreasing eigenvalue, with the sign rule of `fit_pca`;
+        `scale` : ndarray, shape (D,), $\sqrt{\lambda + \varepsilon}$;
+        `method`; `eps`; `explained_variance` : ndarray, shape (D,), the
+        eigenvalues $\lambda$ (N - 1 in the denominator, zeros past the
+        rank when N <= D); `matrix` : ndarray, shape (D, D), the whitening
+        matrix W. Arrays in the floating dtype of `x`.
 
     Raises
     ------
     ValueError
-        For an unknown ``method``, a negative or non-finite ``eps``, or when
-        ``eps = 0`` and some direction has exactly zero variance.
+        For an unknown `method`, a negative or non-finite `eps`, or when
+        `eps = 0` and some direction has exactly zero variance.
 
     Notes
     -----
-    With the covariance :math:`\Sigma = X_c^\top X_c / (N - 1) = U \Lambda U^\top`
-    (computed from the SVD of the centred data, as in :func:`fit_pca`; all D
-    eigenvectors are kept) and samples as rows, ``whiten`` returns
-    :math:`(x - \mu) W` with
+    With the covariance $\Sigma = X_c^\top X_c / (N - 1) = U \Lambda U^\top$
+    (computed from the SVD of the centred data, as in `fit_pca`; all D
+    eigenvectors are kept) and samples as rows, `whiten` returns
+    $(x - \mu) W$ with
 
-    .. math::
+    $$
+    W_{\mathrm{PCA}} = U (\Lambda + \varepsilon I)^{-1/2}, \qquad
+    W_{\mathrm{ZCA}} = U (\Lambda + \varepsilon I)^{-1/2} U^\top .
+    $$
 
-        W_{\mathrm{PCA}} = U (\Lambda + \varepsilon I)^{-1/2}, \qquad
-        W_{\mathrm{ZCA}} = U (\Lambda + \varepsilon I)^{-1/2} U^\top .
-
-    For :math:`\varepsilon = 0` both give whitened training data with
-    identity covariance, :math:`W^\top \Sigma W = I`; with
-    :math:`\varepsilon > 0` the variance along axis k is
-    :math:`\lambda_k / (\lambda_k + \varepsilon)`, slightly below 1.
-    :math:`W_{\mathrm{ZCA}}` is symmetric, and among all whitening matrices it
+    For $\varepsilon = 0$ both give whitened training data with
+    identity covariance, $W^\top \Sigma W = I$; with
+    $\varepsilon > 0$ the variance along axis k is
+    $\lambda_k / (\lambda_k + \varepsilon)$, slightly below 1.
+    $W_{\mathrm{ZCA}}$ is symmetric, and among all whitening matrices it
     is the one whose output stays closest (in mean squared distance) to the
     centred input, which is why ZCA-whitened images still look like images.
 
     **Why eps.** Directions of (near) zero variance are common: constant
     pixels, features that are linear combinations of others, or any data with
-    N <= D. Dividing by :math:`\sqrt{\lambda_k}` there would divide by zero or
-    amplify rounding noise enormously. Adding :math:`\varepsilon` caps the
-    amplification at :math:`1/\sqrt{\varepsilon}` and barely changes the
-    directions with :math:`\lambda_k \gg \varepsilon`.
+    N <= D. Dividing by $\sqrt{\lambda_k}$ there would divide by zero or
+    amplify rounding noise enormously. Adding $\varepsilon$ caps the
+    amplification at $1/\sqrt{\varepsilon}$ and barely changes the
+    directions with $\lambda_k \gg \varepsilon$.
 
-    With ``method="pca"`` and tiny ``eps`` the result equals
-    ``sklearn.decomposition.PCA(whiten=True).fit(x).transform(x)`` when N > D.
+    With `method="pca"` and tiny `eps` the result equals
+    `sklearn.decomposition.PCA(whiten=True).fit(x).transform(x)` when N > D.
 
     References
     ----------
-    .. [1] A. J. Bell, T. J. Sejnowski, "The 'independent components' of
+    [1] A. J. Bell, T. J. Sejnowski, "The 'independent components' of
        natural scenes are edge filters", Vision Research 37(23), 1997.
-    .. [2] A. Krizhevsky, "Learning multiple layers of features from tiny
+    [2] A. Krizhevsky, "Learning multiple layers of features from tiny
        images", Tech. report, University of Toronto, 2009 (appendix A, ZCA).
-    .. [3] A. Kessy, A. Lewin, K. Strimmer, "Optimal whitening and
+    [3] A. Kessy, A. Lewin, K. Strimmer, "Optimal whitening and
        decorrelation", The American Statistician 72(4), 2018.
     """
     if method not in ("pca", "zca"):
@@ -605,14 +611,14 @@ def whiten(x, params):
     x : array_like, shape (M, D)
         Data to transform.
     params : WhitenParams
-        From :func:`fit_whiten` on the training data.
+        From `fit_whiten` on the training data.
 
     Returns
     -------
     out : ndarray, shape (M, D)
-        ``(x - mean) @ matrix``, in the floating dtype of ``x``. On the
+        `(x - mean) @ matrix`, in the floating dtype of `x`. On the
         training data the covariance (with N - 1) is the identity up to the
-        effect of ``eps``.
+        effect of `eps`.
     """
     x = _check_apply_data(x, params.mean.shape[0])
     return (x - params.mean.astype(x.dtype)) @ params.matrix.astype(x.dtype)

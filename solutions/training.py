@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from coursekit.spiral import make_spiral  # a data set, public: it lives with the course's helpers
 from solutions.activations import (
     relu_backward,
     relu_forward,
@@ -99,9 +100,9 @@ def sgd_step(params, grads, lr):
     Parameters
     ----------
     params : dict of str to ndarray
-        Current parameters, e.g. ``{"W1": ..., "b1": ...}``. Not modified.
+        Current parameters, e.g. `{"W1": ..., "b1": ...}`. Not modified.
     grads : dict of str to ndarray
-        Gradient of the loss for every key of ``params``, each of the shape
+        Gradient of the loss for every key of `params`, each of the shape
         of its parameter.
     lr : float
         Learning rate (step size).
@@ -109,19 +110,21 @@ def sgd_step(params, grads, lr):
     Returns
     -------
     new_params : dict of str to ndarray
-        A **new** dict with ``params[k] - lr * grads[k]`` for every key, in
-        the order of ``params``; the arrays of ``params`` are left unchanged.
+        A **new** dict with `params[k] - lr * grads[k]` for every key, in
+        the order of `params`; the arrays of `params` are left unchanged.
 
     Raises
     ------
     ValueError
-        If ``params`` and ``grads`` do not have the same keys.
+        If `params` and `grads` do not have the same keys.
 
     Notes
     -----
-    .. math:: \theta \leftarrow \theta - \eta\, \nabla_\theta L
+    $$
+    \theta \leftarrow \theta - \eta\, \nabla_\theta L
+    $$
 
-    with :math:`\nabla_\theta L` the gradient on the current mini-batch: an
+    with $\nabla_\theta L$ the gradient on the current mini-batch: an
     unbiased but noisy estimate of the gradient of the training loss.
     """
     _same_keys(params, grads, "grads")
@@ -247,7 +250,7 @@ def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
 
 
 class AdamState(NamedTuple):
-    """What Adam keeps from one step to the next (see :func:`adam_step`)."""
+    """What Adam keeps from one step to the next (see `adam_step`)."""
 
     t: int
     """Number of steps taken so far (0 before the first one)."""
@@ -258,17 +261,17 @@ class AdamState(NamedTuple):
 
 
 def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    r"""One step of Adam, with the semantics of ``torch.optim.Adam`` (no weight decay).
+    r"""One step of Adam, with the semantics of `torch.optim.Adam` (no weight decay).
 
     Parameters
     ----------
     params : dict of str to ndarray
         Current parameters. Not modified.
     grads : dict of str to ndarray
-        Gradients, same keys and shapes as ``params``.
+        Gradients, same keys and shapes as `params`.
     state : AdamState or None
         The step count and the two running averages from the previous step;
-        ``None`` at the first step (count 0, averages zero). Not modified.
+        `None` at the first step (count 0, averages zero). Not modified.
     lr : float
         Learning rate (PyTorch's default is 1e-3).
     beta1 : float, optional
@@ -281,10 +284,10 @@ def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     Returns
     -------
     new_params : dict of str to ndarray
-        In the order of ``params``; the arrays of ``params`` are left unchanged.
+        In the order of `params`; the arrays of `params` are left unchanged.
     new_state : AdamState
-        Step count ``state.t + 1`` and the new averages (dicts in the order of
-        ``params``); pass it back in at the next step.
+        Step count `state.t + 1` and the new averages (dicts in the order of
+        `params`); pass it back in at the next step.
 
     Raises
     ------
@@ -293,26 +296,28 @@ def adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 
     Notes
     -----
-    With :math:`t` the number of this step (1 for the first):
+    With $t$ the number of this step (1 for the first):
 
-    .. math::
+    $$
+    m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+    v \leftarrow \beta_2 v + (1 - \beta_2)\, g \odot g,
+    $$
 
-        m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
-        v \leftarrow \beta_2 v + (1 - \beta_2)\, g \odot g,
-
-        \hat m = \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad
-        \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon} .
+    $$
+    \hat m = \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad
+    \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon} .
+    $$
 
     The averages start at zero, so in the first steps they are too small;
-    dividing by :math:`1 - \beta^t` (the *bias correction*) makes them
-    unbiased. At the first step :math:`\hat m = g` and :math:`\hat v = g^2`,
-    so every entry moves by about :math:`\eta`, whatever the size of its
+    dividing by $1 - \beta^t$ (the *bias correction*) makes them
+    unbiased. At the first step $\hat m = g$ and $\hat v = g^2$,
+    so every entry moves by about $\eta$, whatever the size of its
     gradient. Results are in the dtype of the parameters (float32 stays
     float32).
 
     References
     ----------
-    .. [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic
+    [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic
        optimization", ICLR 2015.
     """
     _same_keys(params, grads, "grads")
@@ -514,63 +519,63 @@ def _activate_backward(dh, a, h, activation):
 def mlp_loss(params, x, y=None, activation="relu", reg=0.0):
     r"""Softmax-classifier MLP: loss and gradients of every parameter (no batch norm).
 
-    The network has L affine layers. Each hidden layer ``l = 1 .. L-1``
-    computes ``a = h @ W{l} + b{l}`` then ``h = f(a)`` (with ``h = x`` for the
+    The network has L affine layers. Each hidden layer `l = 1 .. L-1`
+    computes `a = h @ W{l} + b{l}` then `h = f(a)` (with `h = x` for the
     first layer); the last one gives the class scores
-    ``scores = h @ W{L} + b{L}``, followed by the softmax cross-entropy.
+    `scores = h @ W{L} + b{L}`, followed by the softmax cross-entropy.
 
     Parameters
     ----------
     params : dict of str to ndarray
-        Exactly the keys ``"W1", "b1", ..., "WL", "bL"`` (L >= 1), with
-        ``W{l}`` of shape ``(D_{l-1}, D_l)`` and ``b{l}`` of shape ``(D_l,)``;
-        ``D_0 = D`` and ``D_L = C``. Not modified.
+        Exactly the keys `"W1", "b1", ..., "WL", "bL"` (L >= 1), with
+        `W{l}` of shape `(D_{l-1}, D_l)` and `b{l}` of shape `(D_l,)`;
+        `D_0 = D` and `D_L = C`. Not modified.
     x : ndarray, shape (N, D)
         Minibatch of inputs. Not modified.
     y : ndarray of int, shape (N,), or None
-        Correct class of each sample, in ``[0, C)``. ``None``: prediction
+        Correct class of each sample, in `[0, C)`. `None`: prediction
         mode, return the scores only.
     activation : {"relu", "tanh", "sigmoid"}, optional
-        Nonlinearity ``f`` of the hidden layers (default ``"relu"``; ReLU's
+        Nonlinearity `f` of the hidden layers (default `"relu"`; ReLU's
         derivative at exactly 0 is taken as 0).
     reg : float, optional
         L2 regularization strength (default 0): the loss gets
-        ``0.5 * reg * sum_l sum(W{l} ** 2)`` added (weights only, not biases).
+        `0.5 * reg * sum_l sum(W{l} ** 2)` added (weights only, not biases).
 
     Returns
     -------
     scores : ndarray, shape (N, C)
-        When ``y`` is None.
+        When `y` is None.
     loss : float
-        When ``y`` is given: mean cross-entropy over the N samples, plus the
+        When `y` is given: mean cross-entropy over the N samples, plus the
         regularization term.
     grads : dict of str to ndarray
-        When ``y`` is given: the gradient of ``loss`` with respect to every
-        parameter, same keys (in the same order) and shapes as ``params``.
+        When `y` is given: the gradient of `loss` with respect to every
+        parameter, same keys (in the same order) and shapes as `params`.
 
     Raises
     ------
     ValueError
-        If ``params`` has other keys (this network has no batch norm, so no
-        ``gamma``/``beta``), ``y`` has the wrong shape, or the activation is
+        If `params` has other keys (this network has no batch norm, so no
+        `gamma`/`beta`), `y` has the wrong shape, or the activation is
         unknown.
 
     Notes
     -----
-    Forward, with :math:`h_0 = x`: :math:`a_l = h_{l-1} W_l + b_l`,
-    :math:`h_l = f(a_l)` for :math:`l < L`, scores :math:`s = h_{L-1} W_L + b_L`,
+    Forward, with $h_0 = x$: $a_l = h_{l-1} W_l + b_l$,
+    $h_l = f(a_l)$ for $l < L$, scores $s = h_{L-1} W_L + b_L$,
 
-    .. math::
+    $$
+    \text{loss} = -\frac1N \sum_n \log \operatorname{softmax}(s_n)_{y_n}
+    + \frac{\lambda}{2} \sum_l \lVert W_l \rVert_F^2 .
+    $$
 
-        \text{loss} = -\frac1N \sum_n \log \operatorname{softmax}(s_n)_{y_n}
-        + \frac{\lambda}{2} \sum_l \lVert W_l \rVert_F^2 .
-
-    Backward, from :math:`\partial \text{loss} / \partial s_{nc} =
-    (\operatorname{softmax}(s_n)_c - [c = y_n]) / N`, one affine and one
+    Backward, from $\partial \text{loss} / \partial s_{nc} =
+    (\operatorname{softmax}(s_n)_c - [c = y_n]) / N$, one affine and one
     activation backward pass per layer; the regularization adds
-    :math:`\lambda W_l` to the gradient of each :math:`W_l`. The log-softmax
+    $\lambda W_l$ to the gradient of each $W_l$. The log-softmax
     subtracts each row's maximum first, so large scores do not overflow.
-    Results are in the floating dtype of ``x`` and the parameters (float32
+    Results are in the floating dtype of `x` and the parameters (float32
     stays float32).
     """
     L = _n_layers(params)
@@ -789,7 +794,7 @@ def accuracy(params, x, y, activation="relu", batchnorm=False, running=None):
 
 
 def update_ratio(params, new_params):
-    r"""Relative size of an update, per parameter: ``||new - old|| / ||old||``.
+    r"""Relative size of an update, per parameter: `||new - old|| / ||old||`.
 
     Parameters
     ----------
@@ -801,10 +806,10 @@ def update_ratio(params, new_params):
     Returns
     -------
     dict of str to float
-        For every key of ``params`` (in its order), the Frobenius (L2) norm of
+        For every key of `params` (in its order), the Frobenius (L2) norm of
         the change divided by the norm of the **old** parameter — a plain
         division, so a parameter of norm 0 (a bias at initialization) gives
-        ``inf`` if it moved and ``nan`` if it did not.
+        `inf` if it moved and `nan` if it did not.
 
     Raises
     ------
@@ -813,10 +818,12 @@ def update_ratio(params, new_params):
 
     Notes
     -----
-    .. math:: r_\theta = \frac{\lVert \theta_{t+1} - \theta_t \rVert}{\lVert \theta_t \rVert}
+    $$
+    r_\theta = \frac{\lVert \theta_{t+1} - \theta_t \rVert}{\lVert \theta_t \rVert}
+    $$
 
     A rule of thumb (Karpathy, CS231n): for the weight matrices it should be
-    around :math:`10^{-3}`. Much smaller (1e-5) and the learning rate is
+    around $10^{-3}$. Much smaller (1e-5) and the learning rate is
     probably too low; much larger (1e-1) and it is probably too high.
     """
     _same_keys(params, new_params, "new_params")
@@ -1026,40 +1033,40 @@ def train(params, x_train, y_train, x_val, y_val, lr, epochs, batch_size, rng,
 
 
 def sample_log_uniform(rng, low, high, size=None):
-    r"""Random values whose base-10 logarithm is uniform on ``[log10(low), log10(high)]``.
+    r"""Random values whose base-10 logarithm is uniform on `[log10(low), log10(high)]`.
 
     Parameters
     ----------
     rng : numpy.random.Generator
         The only source of randomness.
     low, high : float
-        Range, ``0 < low <= high``.
+        Range, `0 < low <= high`.
     size : int or tuple of int, optional
-        Shape of the result; ``None`` (default) for a single value.
+        Shape of the result; `None` (default) for a single value.
 
     Returns
     -------
     float or ndarray of float64
-        A Python float when ``size`` is None, else an array of shape ``size``;
-        every value in ``[low, high]``.
+        A Python float when `size` is None, else an array of shape `size`;
+        every value in `[low, high]`.
 
     Raises
     ------
     ValueError
-        Unless ``0 < low <= high``.
+        Unless `0 < low <= high`.
 
     Notes
     -----
     Learning rates and regularization strengths act multiplicatively, so a
     search should spend as many trials between 1e-4 and 1e-3 as between 1e-2
-    and 1e-1. With :math:`u \sim \mathcal U(\log_{10} a, \log_{10} b)` the value
-    is :math:`10^u`: each decade of the range gets the same share of samples,
-    where a uniform draw on :math:`[a, b]` would put 90 % of them in the top
+    and 1e-1. With $u \sim \mathcal U(\log_{10} a, \log_{10} b)$ the value
+    is $10^u$: each decade of the range gets the same share of samples,
+    where a uniform draw on $[a, b]$ would put 90 % of them in the top
     decade.
 
     References
     ----------
-    .. [1] J. Bergstra and Y. Bengio, "Random search for hyper-parameter
+    [1] J. Bergstra and Y. Bengio, "Random search for hyper-parameter
        optimization", JMLR 13, 2012.
     """
     if not 0 < low <= high:
@@ -1171,50 +1178,3 @@ def grid_search(objective, grid):
         config = dict(zip(names, values))
         trials.append(Trial(config=config, score=float(objective(config))))
     return trials
-
-
-# --------------------------------------------------------------------------
-# a toy data set
-# --------------------------------------------------------------------------
-
-
-def make_spiral(n_per_class, n_classes, rng, noise=0.2):
-    r"""The two-dimensional spiral data set of CS231n: one arm per class.
-
-    Parameters
-    ----------
-    n_per_class : int
-        Points per class (at least 2).
-    n_classes : int
-        Number of classes (arms).
-    rng : numpy.random.Generator
-        Draws the angular noise, ``n_classes * n_per_class`` standard normal
-        values, class 0 first.
-    noise : float, optional
-        Standard deviation of the noise added to the angle (default 0.2).
-
-    Returns
-    -------
-    x : ndarray, float64, shape (n_classes * n_per_class, 2)
-        Points, class by class.
-    y : ndarray, int64, shape (n_classes * n_per_class,)
-        Class of each point: ``n_per_class`` zeros, then ones, ...
-
-    Notes
-    -----
-    Point :math:`i = 0 .. n-1` of class :math:`k` has radius
-    :math:`r_i = i / (n - 1)` and angle
-    :math:`t = 4k + 4 i / (n - 1) + \text{noise} \cdot \varepsilon`,
-    :math:`\varepsilon \sim \mathcal N(0, 1)`, and sits at
-    :math:`(r \sin t, r \cos t)`. No linear classifier separates the arms;
-    a small MLP does.
-    """
-    n, K = int(n_per_class), int(n_classes)
-    if n < 2 or K < 1:
-        raise ValueError(f"need n_per_class >= 2 and n_classes >= 1; got {n_per_class}, {n_classes}")
-    steps = np.linspace(0.0, 1.0, n)
-    radius = np.tile(steps, K)
-    y = np.repeat(np.arange(K, dtype=np.int64), n)
-    angle = 4.0 * (y + radius) + noise * rng.standard_normal(K * n)
-    x = radius[:, None] * np.stack([np.sin(angle), np.cos(angle)], axis=1)
-    return x, y

@@ -1,7 +1,7 @@
 """Exercise notebooks: assembled from one source, released without answers, committed without drift."""
 import ast
-import inspect
 import importlib
+import inspect
 import re
 
 import nbformat
@@ -103,3 +103,35 @@ def test_chapter_exercise_box_names_the_graded_functions(slug):
     named = set(re.findall(r"`(\w+)`", sentence))
     graded = {q.rpartition(".")[2] for q in graded_functions(TEMPLATES / f"{slug}.md")}
     assert named == graded
+
+
+def test_include_pastes_helpers_folded_without_their_coursekit_imports(tmp_path):
+    """An included module may import from modules included above it; its import lines are dropped."""
+    cells = ["# include: coursekit.checking", "# include: coursekit.gradcheck", "# include: coursekit.practice"]
+    template = tmp_path / "t.md"
+    template.write_text("".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in cells))
+    nb = assemble(template)
+    for cell in nb.cells:
+        assert cell.metadata["jupyter"] == {"source_hidden": True}
+        assert not re.search(r"^\s*(from|import)\s+coursekit\b", cell.source, re.M), cell.source[:200]
+    namespace = {}
+    for cell in nb.cells:  # the pasted cells define everything the later ones use
+        exec(compile(cell.source, "<cell>", "exec"), namespace)
+    assert callable(namespace["Practice"]) and callable(namespace["check_close"])
+
+
+def test_include_refuses_a_module_whose_imports_are_not_included_first(tmp_path):
+    template = tmp_path / "t.md"
+    template.write_text("```{code-cell} ipython3\n# include: coursekit.practice\n```\n")
+    with pytest.raises(TemplateError, match="include coursekit.checking first"):
+        assemble(template)
+
+
+def test_points_placeholder_becomes_the_points_of_the_hidden_tests_cells(tmp_path):
+    template = tmp_path / "t.md"
+    template.write_text(
+        "```{code-cell} ipython3\n# tests: activations.relu_forward points=2\n```\n\n"
+        "```{code-cell} ipython3\n# tests: activations.relu_backward points=1.5\n```\n\n"
+        "```{code-cell} ipython3\nsummary({{points}})\n```\n")
+    last = assemble(template).cells[-1].source
+    assert last == "summary({'relu_forward': 2, 'relu_backward': 1.5})"
