@@ -45,6 +45,14 @@ def chapters(toc: Path = TOC, templates: Path = TEMPLATES) -> list[str]:
     return [slug for slug in order if (templates / f"{slug}.md").is_file()]
 
 
+def site_url() -> str:
+    """The book's public address (``html.baseurl`` in ``_config.yml``), for links from notebooks and feedback."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    return str(config.get("html", {}).get("baseurl", "")).rstrip("/")
+
+
 def chapter_title(slug: str) -> str:
     """The title of the book's chapter ``slug`` (its page's first heading)."""
     for line in (REPO / "book" / f"{slug}.md").read_text(encoding="utf-8").splitlines():

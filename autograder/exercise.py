@@ -55,12 +55,22 @@ class Graded:
     @property
     def solution_id(self) -> str:
         """nbgrader grade id of the cell where the learner writes the function."""
-        return self.name + SOLUTION_SUFFIX
+        return solution_id(self.qualname)
 
     @property
     def tests_id(self) -> str:
         """nbgrader grade id of the function's hidden-tests cell."""
-        return self.name + TESTS_SUFFIX
+        return tests_id(self.qualname)
+
+
+def solution_id(qualname: str) -> str:
+    """Grade id of the solution cell of ``<module>.<function>`` (``relu_forward_solution``)."""
+    return qualname.rpartition(".")[2] + SOLUTION_SUFFIX
+
+
+def tests_id(qualname: str) -> str:
+    """Grade id of the hidden-tests cell of ``<module>.<function>`` (``relu_forward_tests``)."""
+    return qualname.rpartition(".")[2] + TESTS_SUFFIX
 
 
 def function_of(grade_id: str) -> str:
@@ -114,6 +124,10 @@ class Exercise:
     @property
     def points(self) -> float:
         return sum(g.points for g in self.graded)
+
+    def points_by_function(self) -> dict[str, float]:
+        """``{qualname: points}`` of the graded functions, in the template's order."""
+        return {g.qualname: g.points for g in self.graded}
 
     def by_tests_id(self, grade_id: str) -> Graded | None:
         """The graded function whose hidden-tests cell has this grade id."""

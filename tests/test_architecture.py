@@ -17,8 +17,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 #: Floor of each wing (top-level module or subpackage of autograder/).
 FLOORS = {"__main__": 4, "cli": 3, "nbgrader_config": 3, "build": 2, "grade": 2, "judge": 1, "kernel": 1,
           "nbgrader_run": 1, "exercise": 0.5, "course": 0}
-#: Modules that still sit at the package's top level, by the wing they belong to (moved in later commits).
-LEGACY = {"assemble": "build"}
 
 
 def _modules() -> dict[str, Path]:
@@ -50,7 +48,7 @@ def _imports(name: str, path: Path) -> set[str]:
 
 def _wing(module: str) -> str:
     parts = module.split(".")
-    return LEGACY.get(parts[1], parts[1]) if len(parts) > 1 else "__init__"
+    return parts[1] if len(parts) > 1 else "__init__"
 
 
 GRAPH = {name: _imports(name, path) for name, path in _modules().items()}

@@ -7,9 +7,11 @@ import re
 import nbformat
 import pytest
 
-from autograder.assemble import TEMPLATES, TemplateError, assemble, graded_functions
+from autograder import exercise
+from autograder.build.assemble import assemble
 from autograder.build.release import EXERCISES
-from autograder.course import chapters
+from autograder.course import TEMPLATES, chapters
+from autograder.exercise import TemplateError
 from autograder.judge.specs import get_spec
 
 SLUGS = chapters()
@@ -22,7 +24,7 @@ def test_every_chapter_has_an_exercise():
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_graded_function_has_hidden_cases(slug):
-    for qualname in graded_functions(TEMPLATES / f"{slug}.md"):
+    for qualname in exercise.load(slug).points_by_function():
         spec = get_spec(qualname)
         cases = list(spec.cases(__import__("numpy").random.default_rng(0)))
         assert len(cases) >= 3, f"{qualname}: too few hidden cases"
@@ -33,7 +35,7 @@ def test_points_table_matches_graded_cells(slug):
     """The table learners read states the same points as the cells nbgrader scores."""
     text = (TEMPLATES / f"{slug}.md").read_text()
     table = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\| `(\w+)` \| (\d+(?:\.\d+)?) \|$", text, re.M)}
-    graded = {q.rpartition(".")[2]: p for q, p in graded_functions(TEMPLATES / f"{slug}.md").items()}
+    graded = {q.rpartition(".")[2]: p for q, p in exercise.load(slug).points_by_function().items()}
     assert table == graded
     total = re.search(r"^\| \*\*total\*\* \| \*\*(\d+(?:\.\d+)?)\*\* \|$", text, re.M)
     assert total and float(total.group(1)) == sum(graded.values())
@@ -53,7 +55,7 @@ def test_solution_cells_are_the_answer_module(slug):
     """One source of truth: each solution region ends with the answer module's body, verbatim."""
     nb = assemble(TEMPLATES / f"{slug}.md")
     solutions = {c.metadata.nbgrader["grade_id"]: c.source for c in nb.cells if c.metadata.nbgrader["solution"]}
-    for qualname in graded_functions(TEMPLATES / f"{slug}.md"):
+    for qualname in exercise.load(slug).points_by_function():
         name = qualname.rpartition(".")[2]
         cell = solutions[f"{name}_solution"]
         region = cell.split("### BEGIN SOLUTION\n", 1)[1].rsplit("\n", 2)[0]
@@ -101,7 +103,7 @@ def test_chapter_exercise_box_names_the_graded_functions(slug):
     assert box, f"book/{slug}.md has no Exercise box"
     sentence = box.group(1).split("{download}")[0]
     named = set(re.findall(r"`(\w+)`", sentence))
-    graded = {q.rpartition(".")[2] for q in graded_functions(TEMPLATES / f"{slug}.md")}
+    graded = {q.rpartition(".")[2] for q in exercise.load(slug).points_by_function()}
     assert named == graded
 
 

@@ -11,10 +11,10 @@ import zipfile
 
 import nbformat
 import pytest
-
-from autograder.assemble import TEMPLATES, graded_functions
-from autograder.course import chapters
 from support.fakeclass import make_submission, run_cli, write_submission
+
+from autograder import exercise
+from autograder.course import chapters
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ SLUGS = chapters()
 
 
 def points(slug):
-    return {q.rpartition(".")[2]: p for q, p in graded_functions(TEMPLATES / f"{slug}.md").items()}
+    return {q.rpartition(".")[2]: p for q, p in exercise.load(slug).points_by_function().items()}
 
 
 def first_half(slug):

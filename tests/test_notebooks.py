@@ -9,12 +9,12 @@ import re
 import nbformat
 import pytest
 
-from autograder.assemble import TEMPLATES, graded_functions
+from autograder import exercise
 from autograder.build.release import EXERCISES
-from autograder.course import chapters
+from autograder.course import REPO, chapters
 
 SLUGS = chapters()
-BOOK = TEMPLATES.parent.parent / "book"
+BOOK = REPO / "book"
 
 
 def _release(slug):
@@ -74,7 +74,7 @@ def test_every_graded_function_is_checked_in_a_block_of_its_own(slug):
     checked = set()
     for cell in _code(nb):
         checked.update(re.findall(r'^with checks\("(\w+)"\):', cell.source, re.M))
-    graded = {q.rpartition(".")[2] for q in graded_functions(TEMPLATES / f"{slug}.md")}
+    graded = {q.rpartition(".")[2] for q in exercise.load(slug).points_by_function()}
     assert checked == graded
 
 
@@ -94,7 +94,7 @@ def test_notebook_ends_with_a_lab_and_the_summary(slug):
     call = ast.parse(last.source).body[-1]
     assert isinstance(call, ast.Expr) and call.value.func.id == "summary"
     points = ast.literal_eval(call.value.args[0])
-    graded = {q.rpartition(".")[2]: p for q, p in graded_functions(TEMPLATES / f"{slug}.md").items()}
+    graded = {q.rpartition(".")[2]: p for q, p in exercise.load(slug).points_by_function().items()}
     assert points == graded and list(points) == list(graded)
 
 

@@ -121,7 +121,7 @@ def test_practice_checks_flag_most_mistakes_the_hidden_tests_catch():
 
 def test_practice_checks_hold_no_answer_and_no_hidden_test_code():
     """The practice checks are pasted into the release notebooks: no fragment of solutions/ or the specs."""
-    from autograder import leakscan
+    from autograder.build import leakscan
 
     found = leakscan.scan([ROOT / "coursekit" / "practice"])
     assert not found, [(f.name, code, origin) for f, code, origin in found]

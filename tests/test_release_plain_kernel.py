@@ -12,9 +12,10 @@ import pytest
 from nbclient import NotebookClient
 from support.fakeclass import make_submission
 
-from autograder.assemble import TEMPLATES, assemble, graded_functions
+from autograder import exercise
+from autograder.build.assemble import assemble
 from autograder.build.release import EXERCISES
-from autograder.course import chapters
+from autograder.course import TEMPLATES, chapters
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -79,7 +80,7 @@ def test_untouched_notebook_says_what_is_left_to_do(plain_kernel, slug, tmp_path
     nb = _run(nbformat.read(EXERCISES / f"{slug}.ipynb", as_version=4), plain_kernel, tmp_path)
     assert not _errors(nb), f"{slug}: {_errors(nb)}"
     assert not _bare_results(nb), f"{slug}: {_bare_results(nb)}"
-    for qualname in graded_functions(TEMPLATES / f"{slug}.md"):
+    for qualname in exercise.load(slug).points_by_function():
         name = qualname.rpartition(".")[2]
         text = _text(_check_cell(nb, name))
         assert "not implemented yet" in text and "✗" not in text and "Traceback" not in text, f"{name}: {text}"
@@ -102,7 +103,7 @@ def test_solved_notebook_passes_every_check_and_runs_its_lab(plain_kernel, cours
     assert not _bare_results(nb), f"{slug}: {_bare_results(nb)}"
     assert any("lab" in c.metadata.get("tags", []) for c in nb.cells)
     summary = _text(nb.cells[-1])
-    total = sum(graded_functions(TEMPLATES / f"{slug}.md").values())
+    total = sum(exercise.load(slug).points_by_function().values())
     assert f"worth {total:g} of {total:g} points" in summary and "…" not in summary, summary
 
 
@@ -233,7 +234,7 @@ def test_typical_mistakes_print_a_specific_cause(plain_kernel, slug, tmp_path):
             assert phrase in text, f"{name}: {phrase!r} not printed:\n{text}"
         assert re.search(rf"✗ {name}\s", summary), summary
     checks = importlib.import_module(f"coursekit.practice.{slug}").SELF_CHECKS
-    for qualname in graded_functions(TEMPLATES / f"{slug}.md"):
+    for qualname in exercise.load(slug).points_by_function():
         name = qualname.rpartition(".")[2]
         if not set(inspect.signature(checks[name]).parameters) & set(mistakes):  # checks that use no wrong function
             assert re.search(rf"✓ {name}\s", summary), f"{name} should still pass:\n{summary}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assemble import assemble
+from autograder.build.assemble import assemble
 from autograder.course import REPO, TEMPLATES, Course, chapters, write_private
 from autograder.nbgrader_run import nbgrader
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Integer, List, Unicode
 
 from autograder import exercise
 from autograder.course import Course
@@ -116,6 +116,9 @@ class SandboxedExecute(Execute):
     the exchange's ``io`` folder (which the kernel sees read-only); after it,
     they are deleted: while any other cell runs, no hidden input exists.
 
+    Cells tagged ``lab`` (``skip_tags``) are not run: the Lab re-runs the
+    chapter's experiments on the learner's functions and grades nothing.
+
     A cell that exceeds ``timeout`` is interrupted and execution goes on (a
     slow experiment costs only that cell). If a second cell times out the
     kernel is ignoring interrupts (a C-level call, or a handler that swallows
@@ -127,6 +130,8 @@ class SandboxedExecute(Execute):
 
     kernel_cpu_seconds = Integer(sandbox.LIMITS[resource.RLIMIT_CPU],
                                  help="CPU seconds a learner's kernel may use in total.").tag(config=True)
+    skip_tags = List(Unicode(), ["lab"], help="Cells with one of these tags are not run when grading: the "
+                     "Lab experiments re-run a chapter's figures and grade nothing.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._timeouts = 0
@@ -152,6 +157,9 @@ class SandboxedExecute(Execute):
         return self.km
 
     def preprocess_cell(self, cell, resources, index):
+        if set(cell.metadata.get("tags", [])) & set(self.skip_tags):
+            cell.outputs, cell.execution_count = [], None
+            return cell, resources
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         hidden = self._state["cells"].get(grade_id) if self._state and cell.cell_type == "code" else None
         if hidden is None:

@@ -46,56 +46,29 @@ import inspect
 import re
 from pathlib import Path
 
-import jupytext
 import nbformat
 
-REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO / "exercises" / "src"
-
-
-def site_url() -> str:
-    """The book's public address (``html.baseurl`` in ``_config.yml``), for links from notebooks."""
-    import yaml
-
-    config = yaml.safe_load((REPO / "_config.yml").read_text())
-    return str(config.get("html", {}).get("baseurl", "")).rstrip("/")
-
-_DIRECTIVE = re.compile(r"^#\s*(solution|tests|given|include):\s*(.+?)\s*$")
-
-
-class TemplateError(ValueError):
-    """A template asks for something the answer module cannot provide."""
-
-
-def graded_functions(template: Path) -> dict[str, float]:
-    """Map ``module.function`` to points for every hidden-tests cell of a template."""
-    points = {}
-    for cell in jupytext.read(template).cells:
-        kind, arg = _directive(cell)
-        if kind == "tests":
-            name, pts = _parse_tests(arg)
-            points[name] = pts
-    return points
+from autograder.course import site_url
+from autograder.exercise import Exercise, TemplateError, directive, parse_tests, solution_id, tests_id
 
 
 def assemble(template: Path) -> nbformat.NotebookNode:
     """Return the nbgrader source notebook (solutions filled in) for one template."""
-    nb = jupytext.read(template)
-    slug = template.stem
-    points = graded_functions(template)
+    ex = Exercise.from_path(template)
+    points = ex.points_by_function()
     graded = set(points)
     included: set[str] = set()
     out_cells = []
-    for index, cell in enumerate(nb.cells):
-        kind, arg = _directive(cell)
-        cell_id = f"{slug}-{index:02d}"
+    for index, cell in enumerate(ex.notebook.cells):
+        kind, arg = directive(cell)
+        cell_id = f"{ex.slug}-{index:02d}"
         if kind == "solution":
             new = nbformat.v4.new_code_cell(_solution_source(arg))
-            _mark(new, cell_id=f"{_short(arg)}_solution", solution=True)
+            _mark(new, cell_id=solution_id(arg), solution=True)
         elif kind == "tests":
-            name, pts = _parse_tests(arg)
-            new = nbformat.v4.new_code_cell(_tests_source(name, pts))
-            _mark(new, cell_id=f"{_short(name)}_tests", grade=True, points=pts, locked=True)
+            g = parse_tests(arg)
+            new = nbformat.v4.new_code_cell(_tests_source(g.qualname, g.points))
+            _mark(new, cell_id=tests_id(g.qualname), grade=True, points=g.points, locked=True)
         elif kind == "given":
             names = arg.split()
             leaked = graded.intersection(names)
@@ -125,22 +98,7 @@ def assemble(template: Path) -> nbformat.NotebookNode:
     return out
 
 
-# -- directives --------------------------------------------------------------
-
-def _directive(cell):
-    if cell.cell_type != "code":
-        return None, None
-    first = cell.source.split("\n", 1)[0]
-    m = _DIRECTIVE.match(first)
-    return (m.group(1), m.group(2)) if m else (None, None)
-
-
-def _parse_tests(arg):
-    m = re.fullmatch(r"(\S+)\s+points=(\d+(?:\.\d+)?)", arg)
-    if not m:
-        raise TemplateError(f"'# tests: {arg}': expected '<module>.<function> points=<n>'")
-    return m.group(1), float(m.group(2))
-
+# -- cells --------------------------------------------------------------------
 
 def _short(qualname):
     return qualname.rsplit(".", 1)[-1]
@@ -216,6 +174,17 @@ def _solution_source(qualname):
     for helper in _private_helpers(module, node):
         private += [indent + line if line else "" for line in helper] + [""]
     return "\n".join(header + [indent + "### BEGIN SOLUTION"] + private + code + [indent + "### END SOLUTION"]) + "\n"
+
+
+def reference_source(qualname: str) -> str:
+    """The reference implementation of ``qualname`` as a reader sees it: its private helpers, then the function.
+
+    For the self-study edition's solution dropdowns (``book/_ext/edition.py``).
+    """
+    module, name = _resolve(qualname)
+    node, lines, first = _definition(module, name)
+    helpers = ["\n".join(helper) for helper in _private_helpers(module, node)]
+    return "\n\n\n".join([*helpers, "\n".join(lines[first - 1:node.end_lineno])]) + "\n"
 
 
 def _private_helpers(module, node):
