@@ -30,6 +30,19 @@ def test_every_chapter_offers_its_exercise(built_site):
         nbformat.validate(nbformat.read(downloads[0], as_version=4))
 
 
+def test_every_link_of_the_feedback_lands_on_an_anchor_of_the_built_book(built_site):
+    """The grader's advice links to the published book (``html.baseurl``); the same pages are built here."""
+    from grading.test_catalogue import all_targets
+
+    missing = []
+    for target, who in all_targets().items():
+        page, _, anchor = target.partition("#")
+        built = built_site / "book" / f"{page}.html"
+        if not built.is_file() or f'id="{anchor}"' not in built.read_text():
+            missing.append(f"{who}: book/{page}.html#{anchor}")
+    assert not missing, "\n".join(missing)
+
+
 def test_site_and_release_notebooks_contain_no_secret(built_site):
     found = scan([built_site, REPO / "exercises"])
     assert not found, "\n".join(f"{f}: {code[:80]} (from {origin})" for f, code, origin in found[:20])

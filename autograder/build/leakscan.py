@@ -4,9 +4,11 @@ Students see the built website (HTML pages, downloadable page sources and
 notebooks, zipped downloads, the search index), the release notebooks and
 whatever ``publish`` writes for them. This scanner takes *fingerprints* of
 every function body in ``solutions/`` and of the hidden-test code in
-``autograder/judge/`` (specs, verdict, comparisons, the catalogue of known
-mistakes), and reports every visible file that contains one, naming the
-function it comes from.
+``autograder/judge/`` (specs, verdict, comparisons, diagnosis, the catalogue
+of known mistakes: each is one edit away from an answer), and reports every
+visible file that contains one, naming the function it comes from. The
+feedback's words (the mistakes' names and explanations, the kinds of case)
+are string constants, which are not fingerprinted: they are meant to be read.
 
 A fingerprint is a statement or an expression of such a body, printed by
 ``ast.unparse`` and stripped of all white space, so re-indenting or re-wrapping
@@ -37,7 +39,7 @@ def secret_sources(answers: bool = True) -> list[Path]:
     """Files whose code learners must never see: the answer module (unless ``answers`` is off),
     the hidden-test specs, the judge's own comparisons and the catalogue of known mistakes."""
     judge = [*sorted((JUDGE / "specs").glob("*.py")), JUDGE / "verdict.py", JUDGE / "compare.py",
-             *sorted((JUDGE / "catalogue").glob("*.py"))]
+             JUDGE / "diagnosis.py", *sorted((JUDGE / "catalogue").glob("*.py"))]
     return [*sorted((REPO / "solutions").glob("*.py")), *judge] if answers else judge
 
 
@@ -60,6 +62,18 @@ def _given_names() -> dict[str, set[str]]:
     return given
 
 
+def _public_docstrings() -> str:
+    """The docstrings of the graded functions, squashed: learners read them in their notebooks."""
+    texts = []
+    for ex in exercise.all_exercises():
+        for graded in ex.graded:
+            module, _, name = graded.qualname.rpartition(".")
+            path = REPO / "solutions" / f"{module}.py"
+            texts += [ast.get_docstring(fn) or "" for fn in ast.walk(ast.parse(path.read_text()))
+                      if isinstance(fn, ast.FunctionDef) and fn.name == name]
+    return _squash(" ".join(texts))
+
+
 def _body_nodes(tree: ast.Module, skip=frozenset()):
     """``(function name, node)`` for statements and expressions inside function bodies (docstrings
     excluded), except in functions named in ``skip``."""
@@ -76,6 +90,10 @@ def _body_nodes(tree: ast.Module, skip=frozenset()):
 
 
 PUBLIC_SOURCES = sorted((REPO / "coursekit").glob("*.py"))
+#: Everything the course hands learners from ``coursekit`` (helpers and the practice checks pasted into the
+#: release notebooks). A known mistake that a practice check's hint spells out, or a public formula a check
+#: recomputes, is not a catalogue secret; the answer module's and the specs' fragments stay secret there.
+LEARNER_SIDE = sorted((REPO / "coursekit").rglob("*.py"))
 
 
 def _simple(node) -> bool:
@@ -103,13 +121,17 @@ def _uninformative(node) -> bool:
 def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
     """``{squashed code: where it comes from}`` for every secret body fragment worth looking for.
 
-    Fragments that also occur in the public helpers (``coursekit``) are not
-    secrets and are left out.
+    Fragments that also occur in the public helpers (``coursekit``) or in a
+    graded function's docstring (which the release notebook shows, formulas
+    included) are not secrets and are left out, and so are the catalogue's
+    fragments that the learner-side code (``LEARNER_SIDE``) shows.
     """
     public = set()
     for path in PUBLIC_SOURCES:
         public.update(_squash(ast.unparse(n)) for n in ast.walk(ast.parse(path.read_text()))
                       if isinstance(n, (ast.stmt, ast.expr)))
+    documented = _public_docstrings()
+    learner_side = _squash("".join(path.read_text() for path in LEARNER_SIDE))
     prints = {}
     given = _given_names()
     for path in sources:
@@ -119,7 +141,10 @@ def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
             if _uninformative(node):
                 continue
             code = _squash(ast.unparse(node))
-            if len(code) >= MIN_LENGTH and code not in public and not code.startswith(("raise", "yieldCase(")):
+            if path.is_relative_to(JUDGE / "catalogue") and code in learner_side:
+                continue
+            if (len(code) >= MIN_LENGTH and code not in public and code not in documented
+                    and not code.startswith(("raise", "yieldCase("))):
                 prints.setdefault(code, f"{path.relative_to(REPO)}:{node.lineno} ({function})")
     return prints
 

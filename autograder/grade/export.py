@@ -7,6 +7,7 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.exercise import function_of
+from autograder.grade import diagnoses
 from autograder.nbgrader_run import nbgrader
 
 log = logging.getLogger("autograder")
@@ -23,7 +24,13 @@ def feedback(course: Course, slugs: list[str] | None = None) -> None:
 
 
 def export(course: Course, out: Path) -> tuple[Path, Path]:
-    """nbgrader's CSV export, plus ``<out>-by-function.csv`` with one row per student and graded function."""
+    """nbgrader's CSV export, plus ``<out>-by-function.csv`` with one row per student and graded function.
+
+    The per-function rows carry the grader's ``diagnosis``: the catalogue ids
+    of the known mistakes the function was diagnosed with (joined by ``;``),
+    empty when it passed, was not diagnosed or was not submitted. It is read
+    from the autograded notebooks (:mod:`autograder.grade.diagnoses`).
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     out = out.resolve()
@@ -31,7 +38,7 @@ def export(course: Course, out: Path) -> tuple[Path, Path]:
     breakdown = out.with_name(out.stem + "-by-function.csv")
     with Gradebook(course.db_url) as gb, breakdown.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student_id", "assignment", "function", "score", "max_score"])
+        writer.writerow(["student_id", "assignment", "function", "score", "max_score", "diagnosis"])
         for assignment in gb.assignments:
             for student in gb.students:
                 try:
@@ -40,9 +47,12 @@ def export(course: Course, out: Path) -> tuple[Path, Path]:
                 except MissingEntry:  # no submission: every function scores 0
                     submitted = False
                 for nb in assignment.notebooks:
+                    found = diagnoses.submission_records(course, student.id, assignment.name, nb.name) \
+                        if submitted else {}
                     for cell in nb.grade_cells:
                         score = gb.find_grade(cell.name, nb.name, assignment.name, student.id).score \
                             if submitted else 0.0
-                        writer.writerow([student.id, assignment.name, function_of(cell.name), f"{score:g}",
-                                         f"{cell.max_score:g}"])
+                        function = function_of(cell.name)
+                        writer.writerow([student.id, assignment.name, function, f"{score:g}", f"{cell.max_score:g}",
+                                         diagnoses.diagnosis(found.get(function))])
     return out, breakdown

@@ -16,9 +16,12 @@ configuration (``autograder/nbgrader_config.py``) puts
 * :class:`JudgeHiddenTests` right after: once the kernel has exited, it reads
   what the learner's functions returned (and every argument as it was after
   the call) from each hidden cell's outputs, computes the answer module's
-  outputs, compares with the documented tolerances, and writes the verdict
-  into the cell's outputs (an error output on failure); the graded notebook
-  and the feedback show only a one-line comment as the cell's source;
+  outputs, compares with the documented tolerances, diagnoses a failure
+  (:mod:`autograder.judge.diagnosis`), and writes the verdict into the
+  cell's outputs (on failure: the advice, then an error output), with its
+  record in the first output's metadata (read by the exports through
+  :mod:`autograder.grade.diagnoses`); the graded notebook and the feedback
+  show only a one-line comment as the cell's source;
 * :class:`TruncateOutputs`: huge printed outputs are cut.
 
 nbgrader's ``SaveAutoGrades`` then scores the cells from those outputs as usual.
@@ -204,21 +207,42 @@ class JudgeHiddenTests(NbGraderPreprocessor):
         bundles = [o for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
                    and harness.RESULTS_MIME in o.get("data", {})]
         if not bundles:
-            failures = [f"your notebook stopped before this test could run ({stopped or 'the cell did not run'})"]
+            judged = verdict.unjudged(qualname, cases, f"your notebook stopped before this test could run "
+                                                       f"({stopped or 'the cell did not run'})")
         else:
             try:
-                failures = verdict.judge_bundle(qualname, cases, bundles[-1]["data"][harness.RESULTS_MIME])
+                judged = verdict.judge(qualname, cases, bundles[-1]["data"][harness.RESULTS_MIME])
             except Exception as exc:  # malformed results: the learner's code broke the harness
-                failures = [f"the results of your function could not be read ({type(exc).__name__})"]
+                judged = verdict.unjudged(qualname, cases,
+                                          f"the results of your function could not be read ({type(exc).__name__})")
+        if judged.advice is not None and judged.advice.unavailable:
+            self.log.warning("No diagnosis for %s: %s", qualname, judged.advice.unavailable)
         points = cell.metadata["nbgrader"].get("points", 0)
         unit = "point" if points == 1 else "points"
         cell.source = f"# Hidden tests for {name} ({points:g} {unit}): run and checked by the grader."
-        message = verdict.report(name, failures, len(cases))
-        if failures:
-            cell.outputs = [nbformat.v4.new_output("error", ename="HiddenTestFailure", evalue=message,
-                                                   traceback=[f"HiddenTestFailure: {message}"])]
-        else:
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=message + "\n")]
+        cell.outputs = feedback_outputs(judged)
+
+
+def feedback_outputs(judged: verdict.Verdict) -> list:
+    """The outputs of a judged hidden-tests cell: what the feedback page shows under the function's score.
+
+    The first output is always a display output whose metadata holds the
+    verdict's record (``verdict.RECORD_KEY``: the diagnosis ids, the failing
+    kinds of case, the links) for the exports. A pass shows one line of text.
+    A failure shows the advice (the known mistake, or the kinds of failing
+    case, and the link to the book: HTML for the feedback page, text for
+    everything else), then an error output listing the failing cases, by
+    which nbgrader scores the cell 0.
+    """
+    record = {verdict.RECORD_KEY: judged.record()}
+    if judged.passed:
+        return [nbformat.v4.new_output("display_data", data={"text/plain": judged.report()}, metadata=record)]
+    message = judged.report(advice=False)
+    advice = nbformat.v4.new_output("display_data", metadata=record,
+                                    data={"text/plain": judged.advice.text(), "text/html": judged.advice.html()})
+    error = nbformat.v4.new_output("error", ename="HiddenTestFailure", evalue=message,
+                                   traceback=[f"HiddenTestFailure: {message}"])
+    return [advice, error]
 
 
 def clean_up_after_submission() -> None:

@@ -1,4 +1,4 @@
-"""Right answers always pass: correct implementations unlike ours get full marks.
+"""Right answers always pass: correct implementations unlike ours get full marks and no diagnosis.
 
 The alternatives live in :mod:`grading.alternatives` (one module per chapter):
 loops, other formulas, float64 computation cast back, harmless warnings and
@@ -15,8 +15,8 @@ import inspect
 
 import pytest
 
-from autograder.judge.verdict import reference_function, run_in_process
 from autograder.course import chapters
+from autograder.judge.verdict import reference_function, run_in_process
 from grading import alternatives
 from grading.graded import SEEDS, graded_functions
 
@@ -39,12 +39,15 @@ def _alternative_params():
 
 @pytest.mark.parametrize("qualname, alternative, seeds", list(_alternative_params()))
 def test_alternative_gets_full_marks(qualname, alternative, seeds):
-    failed = {}
+    failed, diagnosed = {}, {}
     for seed in seeds:
-        failures = run_in_process(qualname, alternative, seed)[1]
-        if failures:
-            failed[seed] = failures[:3]
+        verdict = run_in_process(qualname, alternative, seed)
+        if verdict.failures:
+            failed[seed] = verdict.failures[:3]
+        if verdict.advice is not None and verdict.advice.ids:
+            diagnosed[seed] = verdict.advice.ids
     assert not failed, f"{alternative.__name__} is right but fails the hidden tests of {qualname}: {failed}"
+    assert not diagnosed, f"{alternative.__name__} is right but is diagnosed as a known mistake: {diagnosed}"
 
 
 @pytest.mark.parametrize("slug", chapters())

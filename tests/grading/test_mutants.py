@@ -1,50 +1,68 @@
-"""Mistakes are caught: every plausible wrong implementation loses its function's points, and only those.
+"""Mistakes are caught and named: every known mistake loses its function's points, and the grader says which it is.
 
-The mutants live in :mod:`grading.mutants` (one module per chapter). Each is
-graded in-process with the hidden cases of several students (seeds); every
-student's grading must reject it. The reference passes for the same
-students. Isolation ("only that function's points") is checked on the specs:
-the hidden cases of an apply or backward function get their parameters or
-cache from the *reference* module, and grading a function looks at no other
-function of the learner's notebook.
+The known mistakes are the grader's catalogue (:mod:`autograder.judge.catalogue`,
+one module per chapter). Each is graded in-process as a learner's submission,
+with the hidden cases of several students (seeds): every student's grading
+must reject it, and diagnose it as itself (together with the entries its
+chapter declares alike, which give the same outcomes on every hidden case),
+with links to the mistake's section of the book and the function's.
+The reference passes for the same students. Isolation ("only that function's
+points") is checked on the specs: the hidden cases of an apply or backward
+function get their parameters or cache from the *reference* module, and
+grading a function looks at no other function of the learner's notebook.
 """
 import inspect
 
 import numpy as np
 import pytest
 
-from autograder.judge.verdict import check, reference_function, run_in_process
 from autograder.course import chapters
+from autograder.judge import catalogue
 from autograder.judge.specs import get_spec
-from grading import mutants
+from autograder.judge.verdict import check, reference_function, run_in_process
 from grading.graded import SEEDS, all_graded_functions, given_names, graded_functions
 
-
-def _first_line(fn) -> str:
-    return (inspect.getdoc(fn) or "(no docstring)").splitlines()[0]
-
-
-def _mutant_params():
-    for slug in chapters():
-        module = mutants.load(slug)
-        not_caught = getattr(module, "NOT_CAUGHT", {})
-        for qualname, fns in mutants.registry(slug).items():
-            for fn in fns:
-                marks = [pytest.mark.xfail(strict=True, reason=not_caught[fn])] if fn in not_caught else []
-                yield pytest.param(qualname, fn, id=f"{qualname}-{fn.__name__}", marks=marks)
+#: ``{(qualname, seed): {mistake id: outcomes}}``: each entry runs once per student's cases.
+MEMO: dict = {}
 
 
-@pytest.mark.parametrize("qualname, mutant", list(_mutant_params()))
-def test_mutant_loses_the_points(qualname, mutant):
-    escaped = [seed for seed in SEEDS if not run_in_process(qualname, mutant, seed)[1]]
-    assert not escaped, (
-        f"{mutant.__name__} ({_first_line(mutant)}) passes every hidden case of {qualname} "
-        f"for the students with seeds {escaped}"
-    )
+def graded_as_submission(entry, seed):
+    """The verdict on ``entry`` graded as a learner's function (sharing the other entries' runs on these cases)."""
+    return run_in_process(entry.qualname, entry.function, seed, memo=MEMO.setdefault((entry.qualname, seed), {}))
+
+
+def _entry_params():
+    for entry in catalogue.all_entries():
+        marks = [pytest.mark.xfail(strict=True, reason=entry.not_caught)] if entry.not_caught else []
+        yield pytest.param(entry, id=entry.id, marks=marks)
+
+
+@pytest.mark.parametrize("entry", list(_entry_params()))
+def test_known_mistake_loses_the_points_and_is_named(entry):
+    expected = {entry.id} | catalogue.alike(entry)
+    for seed in SEEDS:
+        verdict = graded_as_submission(entry, seed)
+        assert not verdict.passed, (
+            f"{entry.id} ({entry.name}) passes every hidden case of {entry.qualname} for the student with seed {seed}")
+        named = set(verdict.advice.ids)
+        assert entry.id in named, f"seed {seed}: graded as a submission, {entry.id} is diagnosed as {sorted(named)}"
+        assert named <= expected, (f"seed {seed}: {entry.id} is also diagnosed as {sorted(named - expected)}; "
+                                   f"declare them in ALIKE if no hidden case can tell them apart")
+        advice = verdict.advice.text()
+        assert entry.url in advice and catalogue.url(catalogue.section(entry.qualname)) in advice, (
+            "the advice links the mistake's section and the function's")
+
+
+def test_entries_declared_alike_are_named_together():
+    """Each ALIKE group is really alike: grading one member names the others, for some student."""
+    for entry in catalogue.all_entries():
+        for other in catalogue.alike(entry):
+            assert any(other in graded_as_submission(entry, seed).advice.ids for seed in SEEDS), (
+                f"{entry.id} and {other} are declared alike but the hidden cases tell them apart")
 
 
 def test_hidden_tests_are_registered_for_exactly_the_graded_functions():
-    """A spec no exercise grades is dead code nothing checks (no mutants, no alternatives)."""
+    """A spec no exercise grades is dead code nothing checks (no mistakes, no alternatives)."""
     from autograder.judge.specs import all_specs
 
     assert sorted(all_specs()) == sorted(all_graded_functions())
@@ -53,18 +71,19 @@ def test_hidden_tests_are_registered_for_exactly_the_graded_functions():
 @pytest.mark.parametrize("qualname", all_graded_functions())
 def test_reference_gets_full_marks(qualname):
     for seed in SEEDS:
-        assert run_in_process(qualname, reference_function(qualname), seed)[1] == [], f"seed {seed}"
+        verdict = run_in_process(qualname, reference_function(qualname), seed)
+        assert verdict.failures == [] and verdict.advice is None, f"seed {seed}"
 
 
 @pytest.mark.parametrize("slug", chapters())
-def test_every_graded_function_has_two_mutants(slug):
+def test_every_graded_function_has_two_known_mistakes(slug):
     graded = graded_functions(slug)
-    registered = mutants.registry(slug)
+    registered = catalogue.chapter(slug)
     assert graded, f"no '# tests:' lines found in exercises/src/{slug}.md"
     thin = {name: len(registered.get(name, [])) for name in graded if len(registered.get(name, [])) < 2}
-    assert not thin, f"graded functions with fewer than 2 mutants in grading/mutants/{slug}.py: {thin}"
+    assert not thin, f"graded functions with fewer than 2 known mistakes in the catalogue's {slug}.py: {thin}"
     stale = sorted(set(registered) - set(graded))
-    assert not stale, f"mutants registered for functions that are not graded: {stale}"
+    assert not stale, f"known mistakes registered for functions that are not graded: {stale}"
 
 
 def _signature(fn):
@@ -72,19 +91,16 @@ def _signature(fn):
 
 
 @pytest.mark.parametrize("slug", chapters())
-def test_mutants_are_documented_wrong_versions_with_the_graded_signature(slug):
-    module = mutants.load(slug)
-    if module is None:
-        pytest.skip(f"no grading/mutants/{slug}.py (test_every_graded_function_has_two_mutants fails for it)")
-    for qualname, fns in module.MUTANTS.items():
+def test_known_mistakes_are_documented_wrong_versions_with_the_graded_signature(slug):
+    module = catalogue.load(slug)
+    for qualname, entries in catalogue.chapter(slug).items():
         reference = reference_function(qualname)
-        assert len(set(fns)) == len(fns), f"{qualname}: a mutant is listed twice"
-        for fn in fns:
-            assert fn is not reference and fn.__module__ == module.__name__, f"{qualname}: {fn!r} is not a mutant"
+        assert len({e.function for e in entries}) == len(entries), f"{qualname}: a function is listed twice"
+        for entry in entries:
+            fn = entry.function
+            assert fn is not reference and fn.__module__ == module.__name__, f"{entry.id}: {fn!r} is not a mistake"
             assert inspect.getdoc(fn), f"{fn.__name__}: say in a docstring which mistake it models"
             assert _signature(fn) == _signature(reference), f"{fn.__name__}: signature differs from {qualname}"
-    for fn in getattr(module, "NOT_CAUGHT", {}):
-        assert any(fn in fns for fns in module.MUTANTS.values()), f"NOT_CAUGHT lists an unregistered {fn.__name__}"
 
 
 # -- isolation: a wrong function costs only its own points ------------------------------
@@ -152,4 +168,3 @@ def test_grading_one_function_uses_no_other_learner_function(qualname, monkeypat
     namespace[name] = reference_function(qualname)
     check(qualname, namespace, student="isolation-check")
     assert called == []
-

@@ -25,19 +25,111 @@ student; a spec that needs looser ones says why, and
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 
+@dataclass(frozen=True)
+class Category:
+    """A kind of hidden case, named in the feedback when a function fails such cases and no known mistake matches.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier (``"float32"``), used in the graded notebook's record.
+    name : str
+        What the learner reads ("float32 input").
+    explanation : str
+        One sentence on what such cases probe, in plain words, no code.
+    section : str
+        ``"<page>#<anchor>"`` of the book when one course-wide section teaches
+        the point (the rules of every notebook); empty: the function's own section.
+    pattern : str
+        Regular expression on a case's label (case-insensitive) that puts the case
+        in this category; a case can be in several.
+    """
+
+    key: str
+    name: str
+    explanation: str
+    pattern: str
+    section: str = ""
+
+
+#: The kinds of hidden case, most specific first (the feedback orders kinds that fail as often in this order).
+CATEGORIES = {c.key: c for c in [
+    Category("zeros", "exact zeros at a kink",
+             "Inputs exactly at a kink or threshold (an input of exactly 0, a margin of exactly 0), "
+             "where the docstring says which side's rule applies.",
+             r"exact(ly)? (zero|0)|signed zeros|at the kink|exactly 0|of zeros"),
+    Category("ties", "ties",
+             "Tied values: equal scores in a row, a maximum reached twice, integer-valued scores.",
+             r"\bties?\b|all scores equal|equal scores|reached twice|integer-valued scores"),
+    Category("large", "very large values",
+             "Large magnitudes (up to ±10⁴, or an offset of 10⁶), where a formula that is right on paper can "
+             "overflow to inf or NaN, or lose all its significant digits.",
+             r"±1e4|±1e3|±800|1e6|\blarge\b|~100"),
+    Category("float32", "float32 input",
+             "float32 input must give float32 results, computed so that float32's seven significant digits suffice.",
+             r"float32", "how-to-use#rules"),
+    Category("integer", "integer, boolean or list input",
+             "Input that is not a floating-point array (integers, booleans, a Python list or number), which the "
+             "docstring says how to treat.",
+             r"integer|int32|boolean|python list|single number|feature_range = \(\d+, \d+\)"),
+    Category("degenerate", "constant or degenerate data",
+             "Degenerate data: constant features, zero variance, tiny but real spreads, classes no line "
+             "separates, nothing to learn, a parameter that did not move.",
+             r"constant|variance 0|zero variance|spread|nothing to learn|unchanged|low == high|narrow range|"
+             r"not separable|small margin|moved \(inf\)"),
+    Category("state", "state from an earlier step",
+             "Values handed in from an earlier step: a cache, fitted parameters, running statistics, "
+             "evaluation mode or prediction mode.",
+             r"cache|parameters fitted|parameters with|the training data itself|running statistics|"
+             r"evaluation mode|prediction mode|another order|float64 parameters"),
+    Category("parameter", "other parameter values",
+             "Optional arguments across their whole range, including their ends (a slope or momentum of 0, "
+             "an eps of 1, another axis, mode or nonlinearity).",
+             r"alpha|beta|margin|\beps\b|momentum|mode|nonlinearity|feature_range|n_components|\bG =|\blr\b|"
+             r"axis|slope|gain|method=|reg=|max_epochs|activation not|\ba = |two classes|'\w+'"),
+    Category("shape", "other shapes",
+             "Other shapes than a plain matrix: a single row or sample, 1-D vectors, 3-D and 4-D arrays, "
+             "convolution kernels, one feature, many units.",
+             r"1-D|3-D|4-D|single|\bone (unit|input|row|sample|feature)|\(N, C\)|convolution|kernel|layer of|"
+             r"fewer samples|\d+ layers?|\d+-layer|size=|size \(|values on|units|features\)|samples\)"),
+    Category("typical", "ordinary inputs",
+             "Ordinary random inputs of the usual shapes: the function is wrong in general, not only at an edge.",
+             r"of shape|random|default|truth table|separable|input$|data$|scores$|two features|batch of|"
+             r"soft targets|perfectly classified|affine layers?"),
+]}
+
+
 @dataclass
 class Case:
-    """One hidden input: a label for the feedback, and the call's arguments."""
+    """One hidden input: a label for the feedback, the call's arguments, and the kinds of case it is.
+
+    ``category`` names the case's :data:`CATEGORIES` explicitly; by default
+    they come from the label (each category's ``pattern``).
+    """
 
     label: str
     args: tuple
     kwargs: dict = field(default_factory=dict)
+    category: tuple[str, ...] = ()
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Keys of the case's categories, in the order of :data:`CATEGORIES`."""
+        if self.category:
+            return tuple(key for key in CATEGORIES if key in self.category)
+        return categories_of(self.label)
+
+
+def categories_of(label: str) -> tuple[str, ...]:
+    """The categories whose pattern matches ``label`` (empty when none does: a spec to fix)."""
+    return tuple(key for key, c in CATEGORIES.items() if re.search(c.pattern, label, re.I))
 
 
 @dataclass
@@ -125,6 +217,12 @@ def hidden(qualname: str, **options):
         _REGISTRY[qualname] = Spec(qualname, cases, **options)
         return cases
     return register
+
+
+def reference_function(qualname: str):
+    """The answer module's implementation of a graded function (``"activations.relu_forward"``)."""
+    module_name, _, name = qualname.rpartition(".")
+    return getattr(importlib.import_module(f"solutions.{module_name}"), name)
 
 
 def get_spec(qualname: str) -> Spec:
