@@ -36,11 +36,10 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the fake-class helpers the tests use
 
-from support.fakeclass import make_submission, write_submission  # noqa: E402
-
 from autograder.build.release import setup  # noqa: E402
 from autograder.course import chapters  # noqa: E402
 from autograder.nbgrader_run import nbgrader  # noqa: E402
+from support.fakeclass import make_submission, write_submission  # noqa: E402
 from support.pgcluster import Cluster  # noqa: E402
 
 KINDS = ("correct", "blank", "half")

@@ -270,9 +270,8 @@ def describe_environment():
 
 
 def main():
-    limiter = None
     if threadpoolctl is not None:
-        limiter = threadpoolctl.threadpool_limits(limits=ARGS.threads)
+        _limits = threadpoolctl.threadpool_limits(limits=ARGS.threads)  # noqa: F841 (in force while referenced)
     if torch is not None:
         torch.set_num_threads(ARGS.threads)
     describe_environment()

@@ -9,10 +9,8 @@ over all elements for elementwise losses (MSE, BCE, smooth L1), over the
 Inputs are never modified; integer predictions are promoted to float64 and
 computations are done in the floating dtype of the predictions.
 """
-from typing import Tuple
 
 import numpy as np
-
 
 __all__ = (
     "mse_loss",
@@ -83,7 +81,7 @@ def _scores_and_labels(name, scores, y):
     return scores, y
 
 
-def mse_loss(pred, target) -> Tuple[float, np.ndarray]:
+def mse_loss(pred, target) -> tuple[float, np.ndarray]:
     r"""Mean squared error over all elements.
 
     Parameters
@@ -118,7 +116,7 @@ def mse_loss(pred, target) -> Tuple[float, np.ndarray]:
     return float(loss), dpred
 
 
-def binary_cross_entropy_with_logits(logits, target) -> Tuple[float, np.ndarray]:
+def binary_cross_entropy_with_logits(logits, target) -> tuple[float, np.ndarray]:
     r"""Binary cross-entropy of `sigmoid(logits)` against `target`, from the logits.
 
     Parameters
@@ -167,7 +165,7 @@ def binary_cross_entropy_with_logits(logits, target) -> Tuple[float, np.ndarray]
     return float(loss), dpred
 
 
-def cross_entropy(scores, y) -> Tuple[float, np.ndarray]:
+def cross_entropy(scores, y) -> tuple[float, np.ndarray]:
     r"""Softmax cross-entropy for integer class labels, averaged over the batch.
 
     Parameters
@@ -214,7 +212,7 @@ def cross_entropy(scores, y) -> Tuple[float, np.ndarray]:
     return float(loss), dpred
 
 
-def multiclass_hinge_loss(scores, y, margin=1.0) -> Tuple[float, np.ndarray]:
+def multiclass_hinge_loss(scores, y, margin=1.0) -> tuple[float, np.ndarray]:
     r"""Multiclass SVM (Weston–Watkins) hinge loss, averaged over the batch.
 
     Parameters
@@ -276,7 +274,7 @@ def multiclass_hinge_loss(scores, y, margin=1.0) -> Tuple[float, np.ndarray]:
     return float(loss), dpred
 
 
-def smooth_l1_loss(pred, target, beta=1.0) -> Tuple[float, np.ndarray]:
+def smooth_l1_loss(pred, target, beta=1.0) -> tuple[float, np.ndarray]:
     r"""Smooth L1 (Huber-like) loss, averaged over all elements.
 
     Parameters

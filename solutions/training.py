@@ -487,7 +487,8 @@ FLAT = 0.05
 
 
 def _flat(z, h, activation):
-    """Boolean array: where the derivative of ``activation`` at ``z`` (output ``h``) is below ``FLAT`` of its maximum."""
+    """Boolean array: where the derivative of ``activation`` at ``z`` (output ``h``) is below ``FLAT`` of its
+    maximum."""
     if activation == "relu":
         return z <= 0
     if activation == "tanh":
@@ -631,7 +632,8 @@ class LayerActivity(NamedTuple):
     act_std: np.ndarray
     """Standard deviation (ddof=0) of the activations ``h_l``, shape (L-1,)."""
     grad_std: np.ndarray
-    """Standard deviation of ``dL/dz_l``, the gradient at the affine output ``z_l`` (before batch norm), shape (L-1,)."""
+    """Standard deviation of ``dL/dz_l``, the gradient at the affine output ``z_l`` (before batch norm),
+    shape (L-1,)."""
     saturated_frac: np.ndarray
     """Fraction of the activations of each layer that sit on a flat part of the nonlinearity, shape (L-1,).
 
@@ -861,7 +863,8 @@ class TrainResult(NamedTuple):
     record_iters: np.ndarray
     """Iterations (0-based) at which the monitoring statistics below were recorded, shape (R,)."""
     update_ratios: dict
-    """For each weight matrix ``W{l}``: :func:`update_ratio` of the step taken at each recorded iteration, shape (R,)."""
+    """For each weight matrix ``W{l}``: :func:`update_ratio` of the step taken at each recorded iteration,
+    shape (R,)."""
     act_std: np.ndarray
     """Standard deviation of each hidden layer's activations at each recorded iteration, shape (R, L-1)."""
     grad_std: np.ndarray

@@ -23,11 +23,11 @@ import textwrap
 
 import nbformat
 import pytest
-from grading.alternatives import activations as alternatives
-from support.fakeclass import make_submission, run_cli, write_submission
 
 from autograder.build.leakscan import fingerprints, scan
 from autograder.judge import catalogue
+from grading.alternatives import activations as alternatives
+from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
 

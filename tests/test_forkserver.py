@@ -261,7 +261,8 @@ def _members(namespace: str) -> list[int]:
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if os.readlink(proc / "ns" / "pid") == namespace and (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if os.readlink(proc / "ns" / "pid") == namespace and state != "Z":
                 found.append(int(proc.name))
         except OSError:
             pass

@@ -11,10 +11,10 @@ import zipfile
 
 import nbformat
 import pytest
-from support.fakeclass import make_submission, run_cli, write_submission
 
 from autograder import exercise
 from autograder.course import chapters
+from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,8 @@ import stat
 import time
 from pathlib import Path
 
-import pytest
-
 import nbformat
+import pytest
 
 from autograder.kernel import sandbox
 from support.fakeclass import make_submission, run_cli, write_submission

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_hostile import OS_EXIT, append_to
 
 from autograder.build.release import setup
 from autograder.grade import batch
 from support.fakeclass import make_submission, run_cli, write_submission
-from test_hostile import OS_EXIT, append_to
 
 pytestmark = pytest.mark.slow
 
@@ -42,9 +42,9 @@ def inbox(tmp_path_factory):
     write_submission(inbox, "ada", SLUG, make_submission(scratch, SLUG))
     write_submission(inbox, "ben", SLUG, make_submission(scratch, SLUG, solved=lambda g: False))
     write_submission(inbox, "cyd", SLUG, make_submission(scratch, SLUG, solved=lambda g: g.startswith("relu")))
+    crash = "### BEGIN SOLUTION\n    raise ValueError('x')"
     write_submission(inbox, "dee", SLUG, make_submission(
-        scratch, SLUG, edit=lambda g, s: s.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    raise ValueError('x')")
-        if g == "tanh_forward_solution" else s))
+        scratch, SLUG, edit=lambda g, s: s.replace("### BEGIN SOLUTION", crash) if g == "tanh_forward_solution" else s))
     write_submission(inbox, "eve", SLUG, make_submission(scratch, SLUG, edit=append_to("softmax_forward", OS_EXIT)))
     return inbox, (scratch / ".grading_secret").read_text()
 

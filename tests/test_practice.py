@@ -22,12 +22,12 @@ import io
 import re
 
 import pytest
-from grading import alternatives
-from grading.graded import graded_functions
 
 from autograder.course import REPO as ROOT
 from autograder.course import chapters
 from autograder.judge import catalogue
+from grading import alternatives
+from grading.graded import graded_functions
 
 CHAPTERS = chapters()
 

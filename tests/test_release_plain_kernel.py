@@ -10,12 +10,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support.fakeclass import make_submission
 
 from autograder import exercise
 from autograder.build.assemble import assemble
 from autograder.build.release import EXERCISES
 from autograder.course import TEMPLATES, chapters
+from support.fakeclass import make_submission
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -4,8 +4,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import chapters
 from autograder.build.leakscan import fingerprints, scan
+from autograder.course import chapters
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

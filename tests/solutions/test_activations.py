@@ -512,7 +512,7 @@ def test_softmax_backward_numerical(shape, axis):
                               (act.log_softmax_forward, act.log_softmax_backward)]:
         _, cache = forward(x, axis=axis)
         dx = backward(dout, cache)
-        dx_num = numerical_gradient(lambda v: forward(v, axis=axis)[0], x, dout)
+        dx_num = numerical_gradient(lambda v, forward=forward: forward(v, axis=axis)[0], x, dout)
         _assert_grad(dx, dx_num, forward.__name__)
     assert_array_equal(x, copies[0])
     assert_array_equal(dout, copies[1])

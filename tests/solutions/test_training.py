@@ -16,10 +16,10 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from coursekit.checking import rel_error
 from coursekit.gradcheck import numerical_gradient
+from solutions import training
 from solutions.initialization import kaiming_normal
 from solutions.normalization import RunningStats, batchnorm_forward, init_running_stats
 from solutions.preprocessing import fit_standardize, standardize
-from solutions import training
 from solutions.training import (
     AdamState,
     LayerActivity,
@@ -576,7 +576,7 @@ def test_layer_activity_statistics(activation):
     assert_allclose(activity.act_mean, [h1.mean(), h2.mean()], rtol=1e-12)
     assert_allclose(activity.act_std, [h1.std(), h2.std()], rtol=1e-12)
     for layer, width in [(1, 6), (2, 5)]:
-        dz = numerical_gradient(lambda e: np.array(_offset_loss(params, x, y, activation, layer, e)),
+        dz = numerical_gradient(lambda e, layer=layer: np.array(_offset_loss(params, x, y, activation, layer, e)),
                                 np.zeros((7, width)), np.array(1.0))
         assert_allclose(activity.grad_std[layer - 1], dz.std(), rtol=1e-6)
 

@@ -196,7 +196,7 @@ def smooth_l1_clip_gradient(pred, target, beta=1.0):
     d = p - np.asarray(target).astype(p.dtype)
     a = np.abs(d)
     if beta == 0:
-        warnings.warn("beta = 0: smooth L1 is plain L1")
+        warnings.warn("beta = 0: smooth L1 is plain L1", stacklevel=2)
         local = np.sign(d)
         loss = a
     else:

@@ -3,7 +3,6 @@ import numpy as np
 
 from solutions.normalization import BatchNormCache, GroupNormCache, LayerNormCache, RunningStats
 
-
 # -- batch norm, forward -----------------------------------------------------------
 
 def bn_forward_float64(x, gamma, beta, running, training=True, momentum=0.1, eps=1e-5):

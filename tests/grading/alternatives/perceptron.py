@@ -5,7 +5,6 @@ import numpy as np
 
 from solutions.perceptron import PerceptronResult
 
-
 # -- step ----------------------------------------------------------------------
 
 def step_heaviside(x):

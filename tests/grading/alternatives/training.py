@@ -4,7 +4,6 @@ import warnings
 
 import numpy as np
 
-
 # -- sgd_step --------------------------------------------------------------------
 
 def sgd_step_copy_then_in_place(params, grads, lr):
@@ -156,7 +155,7 @@ def log_uniform_natural_logs(rng, low, high, size=None):
 
 def log_uniform_global_state(rng, low, high, size=None):
     """Draws from NumPy's global generator (against the rules, but the law is right) and warns about it."""
-    warnings.warn("using np.random instead of rng")
+    warnings.warn("using np.random instead of rng", stacklevel=2)
     v = 10 ** np.random.uniform(np.log10(low), np.log10(high), size)
     return float(v) if size is None else v
 
