@@ -40,6 +40,20 @@ c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(
 # the release notebooks' hidden-tests cells are empty until grading time.
 c.Validator.validate_all = True
 
+# Accidents do not zero a notebook (autograder/grade/repair.py): duplicated, renamed or
+# extra grade cells and stale nbgrader metadata are repaired against the release notebook
+# before nbgrader checks them, and a deleted hidden-tests cell is put back (nbgrader's
+# add_missing_cells, through our OverwriteCells, which puts it where the release has it).
+c.Autograde.sanitize_preprocessors = [
+    "autograder.grade.repair.RepairSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.grade.repair.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.OverwriteCells.add_missing_cells = True
+
 # Hidden tests are judged outside the learner's kernel (autograder/grade/preprocessors.py):
 # inputs are drawn and outputs compared in nbgrader's own process; the kernel
 # (autograder/kernel/sandbox.py) only runs the learner's functions, sandboxed.
