@@ -30,10 +30,11 @@ c.Execute.shutdown_kernel = "immediate"
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
-# LMS downloads (Canvas/Moodle style): files named "<student>_<anything>_<notebook>.ipynb".
+# LMS downloads (Canvas/Moodle style): files named "<student>_<anything>_<notebook>.ipynb",
+# the notebook's name as browsers and LMSs rename it ("Copy of x", "x (1)", "x-1", "X"):
+# autograder/grade/collect.py stores each as <slug>.ipynb and logs the rename.
 c.ZipCollectApp.archive_directory = "archive"
-# nbgrader matches this against the extracted file's full path.
-c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(?:[^/]*_)?(?P<file_id>[a-z]+\.ipynb)$"
+c.ZipCollectApp.collector_plugin = "autograder.grade.collect.LmsFileNameCollector"
 
 # `nbgrader validate` fails a notebook whose visible checks raise (e.g. an
 # unfinished function's NotImplementedError), not only one whose test cells do:
