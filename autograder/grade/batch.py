@@ -281,3 +281,93 @@ def grade(root: Path, slugs: list[str] | None = None, cell_timeout: int | None =
     finally:
         close()
 
+
+# -- feedback ---------------------------------------------------------------------------
+
+def _load_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def feedback_fingerprints(course: Course, slugs: list[str], students: list[str] | None = None) -> dict[str, str]:
+    """``{"student/slug": hash}`` of what a feedback page shows, for every autograded submission of ``slugs``.
+
+    The hash covers the graded notebook (its bytes and when it was written: a
+    regrade rewrites it), the submission's grades and comments in the gradebook
+    (manual grading in nbgrader's formgrader changes them too) and the grader's
+    code. A page whose hash is unchanged since it was written need not be made again.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = {}
+    with Gradebook(course.db_url) as gb:
+        for slug in slugs:
+            code = grader_fingerprint(slug)
+            for graded in sorted((course.root / "autograded").glob(f"*/{slug}/{slug}.ipynb")):
+                student = graded.parent.parent.name
+                if students and student not in students:
+                    continue
+                h = hashlib.sha256(code.encode())
+                h.update(graded.read_bytes())
+                h.update(str(graded.stat().st_mtime_ns).encode())
+                try:
+                    submission = gb.find_submission(slug, student)
+                except MissingEntry:
+                    continue
+                rows = [(nb.name, g.name, g.auto_score, g.manual_score, g.extra_credit)
+                        for nb in submission.notebooks for g in nb.grades]
+                rows += [(nb.name, c.name, c.auto_comment, c.manual_comment)
+                         for nb in submission.notebooks for c in nb.comments]
+                h.update(repr((sorted(rows, key=repr), submission.late_submission_penalty)).encode())
+                out[f"{student}/{slug}"] = h.hexdigest()
+    return out
+
+
+def feedback(root: Path, slugs: list[str] | None = None, students: list[str] | None = None,
+             workers: int | None = None, scheduler: str | None = None, everything: bool = False) -> list[Outcome]:
+    """Make the feedback page of every autograded submission whose grades changed since its page was made.
+
+    nbgrader's ``generate_feedback`` for one student and exercise at a time,
+    as tasks on the same workers as :func:`grade` (threads or a Dask cluster).
+    ``COURSE/.feedback-state.json`` remembers each page's
+    :func:`feedback_fingerprints` hash; ``everything`` makes every page again.
+    Returns the outcome of every page made in this run.
+    """
+    course = Course(root)
+    slugs = slugs or course.released()
+    state_path = course.root / Course.FEEDBACK_STATE
+    state = _load_json(state_path)
+    current = feedback_fingerprints(course, slugs, students)
+    todo = [key for key, fp in current.items()
+            if everything or state.get(key) != fp or not course.feedback(*key.split("/")).exists()]
+    if len(current) > len(todo):
+        log.info("%d feedback page(s) unchanged since they were made: kept", len(current) - len(todo))
+    if not todo:
+        return []
+    tasks = {Task(str(course.root), key.split("/")[1], key.split("/")[0], action="feedback"): key for key in todo}
+    executor, close = make_executor(_workers(course, workers, scheduler), scheduler)
+    outcomes = []
+    try:
+        futures = {executor.submit(grade_submission, task): task for task in tasks}
+        for done, future in enumerate(as_completed(futures), 1):
+            task = futures[future]
+            key = tasks[task]
+            try:
+                outcome = future.result()
+            except Exception as exc:
+                outcome = Outcome(task.slug, task.student, False, 0.0, f"worker failed: {type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
+            if outcome.ok:
+                state[key] = current[key]
+                log.info("[%d/%d] %s: feedback written in %.1f s", done, len(tasks), key, outcome.seconds)
+            else:
+                state.pop(key, None)
+                log.error("[%d/%d] %s: no feedback page (%s)", done, len(tasks), key, outcome.reason)
+            tmp = state_path.with_name(state_path.name + ".tmp")
+            tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+            os.replace(tmp, state_path)
+    finally:
+        close()
+    return outcomes
