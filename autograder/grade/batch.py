@@ -296,15 +296,20 @@ def feedback_fingerprints(course: Course, slugs: list[str], students: list[str] 
 
     The hash covers the graded notebook (its bytes and when it was written: a
     regrade rewrites it), the submission's grades and comments in the gradebook
-    (manual grading in nbgrader's formgrader changes them too) and the grader's
-    code. A page whose hash is unchanged since it was written need not be made again.
+    (manual grading in nbgrader's formgrader changes them too), and what turns
+    them into a page: nbgrader's version and the course's configuration.
+    A page whose hash is unchanged since it was written need not be made again.
     """
+    import nbgrader
     from nbgrader.api import Gradebook, MissingEntry
 
+    setup = hashlib.sha256(nbgrader.__version__.encode())
+    for config in (course.root / "nbgrader_config.py", REPO / "autograder" / "nbgrader_config.py"):
+        setup.update(config.read_bytes() if config.exists() else b"")
+    code = setup.hexdigest()
     out = {}
     with Gradebook(course.db_url) as gb:
         for slug in slugs:
-            code = grader_fingerprint(slug)
             for graded in sorted((course.root / "autograded").glob(f"*/{slug}/{slug}.ipynb")):
                 student = graded.parent.parent.name
                 if students and student not in students:
