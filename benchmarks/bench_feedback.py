@@ -19,7 +19,6 @@ Usage (from the repository, after ``make venv``)::
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,7 +57,6 @@ def main() -> None:
         synthetic_class(course, inbox, args.slugs, args.students)
         cli("collect", str(course), str(inbox))
         cli("grade", str(course), "--workers", str(args.workers))
-        n = len(pages(course)) or args.students * len(args.slugs)
 
         def plain():
             for slug in args.slugs:

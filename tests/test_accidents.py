@@ -212,7 +212,8 @@ def test_case_categories_leave_out_what_is_drawn_at_random():
     assert "float64 input of shape (…)" in categories
     assert any(c.startswith("alpha = … (") for c in categories), categories
     assert "values up to ±1e4" in categories  # fixed numbers stay
-    assert generic_category("x of shape (3, 4), w of shape (4,), margin = 3.8") == "x of shape (…), w of shape (…), margin = …"
+    assert generic_category("x of shape (3, 4), w of shape (4,), margin = 3.8") == \
+        "x of shape (…), w of shape (…), margin = …"
 
 
 def test_the_committed_release_has_what_the_repairs_rely_on():

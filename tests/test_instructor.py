@@ -19,7 +19,6 @@ import zipfile
 
 import nbformat
 import pytest
-
 from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
@@ -268,9 +267,8 @@ def test_report_numbers_match_the_grades_csv(klass, report):
 
 
 def test_report_renders_in_a_browser(report):
-    from playwright.sync_api import sync_playwright
-
     from browser.harness import launch
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = launch(playwright)

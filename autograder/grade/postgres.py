@@ -153,7 +153,8 @@ def start_for_course(course: Course) -> tuple[str, bool]:
         try:
             server.start()
         except RuntimeError as exc:
-            raise RuntimeError(f"{exc}\n(is port {server.port} taken? the server's log: {server_root / 'log'})")
+            raise RuntimeError(f"{exc}\n(is port {server.port} taken? the server's log: {server_root / 'log'})") \
+                from exc
     db_url = server.create_database(DATABASE, password)
     course.write_settings(db_url=db_url, db_server=str(server_root), db_port=server.port)
     return db_url, created

@@ -17,7 +17,8 @@ from pathlib import Path
 from autograder.course import Course
 
 #: The last line of a Python traceback: ``package.module.SomeError: message``.
-_EXCEPTION = re.compile(r"^\s*((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure))(?::\s*(.*))?$")
+_EXCEPTION = re.compile(r"^\s*((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure))"
+                        r"(?::\s*(.*))?$")
 #: nbgrader's closing sentences, which never name a cause.
 _GENERIC = ("Please see the", "There was an error processing assignment")
 

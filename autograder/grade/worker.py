@@ -80,7 +80,7 @@ def serve(course: Path, cell_timeout: int | None = None) -> None:
                 result = api.generate_feedback(slug, student, force=True)
             else:
                 result = api.autograde(slug, student, force=True, create=True)
-        except Exception as exc:  # capture_log catches nbgrader's errors; this is for our own
+        except Exception:  # capture_log catches nbgrader's errors; this is for our own
             result = {"success": False, "error": traceback.format_exc()}
         finally:
             preprocessors.clean_up_after_submission()
