@@ -360,7 +360,8 @@ def test_similarity_report_finds_the_shared_code_and_changes_no_grade(klass, tmp
     with_ada = [r for r in rows if {r["student_a"], r["student_b"]} == {"sam", "ada"}]
     assert not with_ada or min(float(with_ada[0]["share_of_a_in_b"]), float(with_ada[0]["share_of_b_in_a"])) < 0.9
     page = (tmp_path / f"similarity-{SLUG}.html").read_text()
-    assert "sam" in page and "_clip_each" in page and "def sigmoid_forward" in page
+    assert "sam" in page and "_clip_each" in page and "# --- sigmoid_forward_solution ---" in page
+    assert "Logistic sigmoid, elementwise." not in page  # the given docstring is not the learners' code
     out = tmp_path / "after.csv"
     run_cli("export", str(course), "--to", str(out))
     with out.open() as fh:

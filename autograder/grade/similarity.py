@@ -4,9 +4,10 @@ The learners' solution cells (the cells they were to fill in, found by grade
 id) are written out, one file per learner, and compared with ``copydetect``
 (winnowing over tokenised code: variable and function names and string
 contents do not matter). The release notebook's version of those cells (the
-given signatures, docstrings and ``raise NotImplementedError()``) is
-*boilerplate*: code everyone received is never counted as shared. Cells a
-learner left as released are left out.
+given signatures, docstrings and ``raise NotImplementedError()``) is left
+out of each learner's cells line by line, and is copydetect's *boilerplate*
+as well: code everyone received is never counted as shared. Cells a learner
+left as released are left out.
 
 The result is an HTML page of the most similar pairs, each with both learners'
 code and the shared passages highlighted, and a CSV of every pair above the
@@ -43,11 +44,21 @@ def solution_cells(nb) -> dict[str, str]:
 
 
 def learner_code(nb, release: dict[str, str]) -> str:
-    """The learner's own solution code: each solution cell they changed, under a comment naming it."""
+    """The learner's own lines: each solution cell they changed, under a comment naming it.
+
+    Lines the release cell already has (the signature, the docstring, the
+    stub's comment) are left out, so that only what the learner wrote is
+    compared and shown.
+    """
     parts = []
     for grade_id, source in solution_cells(nb).items():
-        if source.strip() != release.get(grade_id, "").strip():
-            parts.append(f"# --- {grade_id} ---\n{source.rstrip()}\n")
+        given = {line.strip() for line in release.get(grade_id, "").splitlines() if line.strip()}
+        own = []
+        for line in source.rstrip().splitlines():
+            if line.strip() not in given and (line.strip() or (own and own[-1].strip())):
+                own.append(line)  # (one blank line where the given ones were)
+        if any(line.strip() for line in own):
+            parts.append(f"# --- {grade_id} ---\n" + "\n".join(own) + "\n")
     return "\n".join(parts)
 
 
@@ -83,7 +94,7 @@ def similarity(course: Course, slug: str, out: Path, threshold: float = 0.5, top
         if written >= 2:
             detector = CopyDetector(test_dirs=[str(learners)], ref_dirs=[str(learners)],
                                     boilerplate_dirs=[str(boilerplate)], extensions=["py"], display_t=threshold,
-                                    autoopen=False, silent=True, out_file=str(Path(tmp) / "unused.html"))
+                                    autoopen=False, silent=True, truncate=True, out_file=str(Path(tmp) / "unused.html"))
             detector.run()
             pairs = detector.get_copied_code_list()
     log.info("%s: %d learners' solutions compared, %d pair(s) at or above %.0f%%", slug, written, len(pairs),
@@ -115,7 +126,7 @@ def _page(slug: str, compared: int, threshold: float, pairs, total: int, table: 
 <title>Similar solutions: {html.escape(slug)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem; color: #1a1a1a; }}
-.pair {{ display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }}
+.pair {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }}
 pre {{ background: #f6f6f6; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }}
 .highlight-red {{ background: #ffd7c2; }} .highlight-green {{ background: #c9ecd4; }}
 .note {{ color: #444; }}

@@ -46,7 +46,7 @@ from autograder.nbgrader_run import last_error, nbgrader_env
 
 #: Submissions one worker grades before it is replaced by a fresh process.
 MAX_TASKS = 200
-#: Characters of nbgrader's log sent back per submission (the rest of a long log is its start).
+#: Characters of nbgrader's log sent back per submission (a longer log keeps its end, where the error is).
 MAX_LOG = 200_000
 
 
