@@ -223,3 +223,18 @@ def test_the_committed_release_has_what_the_repairs_rely_on():
         metas = [c.metadata["nbgrader"] for c in nb.cells if "nbgrader" in c.metadata]
         assert all(m.get("grade_id") for m in metas if m.get("grade") or m.get("solution") or m.get("locked")), path
         assert json.loads(json.dumps(metas)) == metas  # plain JSON: copied as is into repaired cells
+
+
+def test_similarity_compares_only_what_the_learner_wrote(release):
+    from autograder.grade.similarity import learner_code, solution_cells
+
+    given = solution_cells(release)
+    body = ('    def helper(v):\n        """An inner docstring,\n        on two lines.\n        """\n        return v\n'
+            '    return np.maximum(x, 0), ReluCache(x)')
+    code = learner_code(solved(release, body=body), given)
+    assert code.startswith("# --- relu_forward_solution ---\n")
+    assert "Rectified linear unit" not in code and "NotImplementedError" not in code  # given, not written
+    assert "An inner docstring" in code and "np.maximum" in code
+    # Still Python: nothing cut out of the middle (the inner docstring's closing line is also the release's).
+    compile("def f(x):\n" + code.split("\n", 1)[1], "learner", "exec")
+    assert learner_code(copy.deepcopy(release), given) == ""  # nothing changed, nothing to compare

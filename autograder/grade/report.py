@@ -167,6 +167,9 @@ class Report:
     def score_distribution(self) -> tuple[Figure, str]:
         rows = []
         n = len(self.slugs)
+        if not n:
+            return _message_figure("no grades yet"), self.csv("score-distribution.csv", ["assignment", "score",
+                                                             "max_score", "students", "of_which_no_submission"], [])
         cols = min(n, 3)
         fig = Figure(figsize=(4.2 * cols, 2.9 * ((n + cols - 1) // cols)), layout="constrained")
         for i, slug in enumerate(self.slugs):

@@ -5,8 +5,8 @@ id) are written out, one file per learner, and compared with ``copydetect``
 (winnowing over tokenised code: variable and function names and string
 contents do not matter). The release notebook's version of those cells (the
 given signatures, docstrings and ``raise NotImplementedError()``) is left
-out of each learner's cells line by line, and is copydetect's *boilerplate*
-as well: code everyone received is never counted as shared. Cells a learner
+out of each learner's cells, and is copydetect's *boilerplate* as well: code
+everyone received is never counted as shared. Cells a learner
 left as released are left out.
 
 The result is an HTML page of the most similar pairs, each with both learners'
@@ -26,10 +26,19 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import Course
+from autograder.course import REPO, Course
 from autograder.exercise import SOLUTION_SUFFIX
 
 log = logging.getLogger("autograder")
+
+
+
+def _stub() -> set[str]:
+    """The lines of the stub nbgrader puts in a released solution cell (``ClearSolutions.code_stub``)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "autograder")).load_config()
+    return {line.strip() for line in config.ClearSolutions.code_stub["python"].splitlines()}
 
 
 def solution_cells(nb) -> dict[str, str]:
@@ -44,19 +53,21 @@ def solution_cells(nb) -> dict[str, str]:
 
 
 def learner_code(nb, release: dict[str, str]) -> str:
-    """The learner's own lines: each solution cell they changed, under a comment naming it.
+    """The learner's own code: each solution cell they changed, under a comment naming it.
 
-    Lines the release cell already has (the signature, the docstring, the
-    stub's comment) are left out, so that only what the learner wrote is
-    compared and shown.
+    What the release cell begins with (the signature and the docstring) and
+    its stub lines are left out, so that only what the learner wrote is
+    compared and shown; the rest is kept as written (dropping single lines
+    elsewhere could cut a string or a block in half).
     """
-    parts = []
+    parts, stub = [], _stub()
     for grade_id, source in solution_cells(nb).items():
-        given = {line.strip() for line in release.get(grade_id, "").splitlines() if line.strip()}
-        own = []
-        for line in source.rstrip().splitlines():
-            if line.strip() not in given and (line.strip() or (own and own[-1].strip())):
-                own.append(line)  # (one blank line where the given ones were)
+        given = release.get(grade_id, "").rstrip().splitlines()
+        lines = source.rstrip().splitlines()
+        start = 0
+        while start < min(len(lines), len(given)) and lines[start].strip() == given[start].strip():
+            start += 1
+        own = [line for line in lines[start:] if line.strip() not in stub]
         if any(line.strip() for line in own):
             parts.append(f"# --- {grade_id} ---\n" + "\n".join(own) + "\n")
     return "\n".join(parts)
