@@ -5,7 +5,7 @@ The package is a house of wings, each importing only downward::
     cli                     python -m autograder: parses and dispatches, nothing else
      |
     build        grade      build: templates -> source/release notebooks, course set-up, leak scan
-     |  \\       / |  \\     grade: nbgrader preprocessors, workers, class batches, collect/export
+     |  \\       / |  \\     grade: nbgrader preprocessors, workers, class batches, collect/export, reports
      |   judge   kernel     judge: what is tested (specs), the wire format, the verdict
      |     |               kernel: one learner kernel: sandbox, fork server, launcher
      |   nbgrader_run       nbgrader_run: the real nbgrader command in a course directory

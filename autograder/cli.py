@@ -2,8 +2,8 @@
 
 Every command runs the real ``nbgrader`` inside the course directory; the work
 is done in :mod:`autograder.build` (``setup``, ``build-exercises``) and
-:mod:`autograder.grade` (``collect``, ``grade``, ``feedback``, ``export``).
-Run ``python -m autograder --help``.
+:mod:`autograder.grade` (``collect``, ``grade``, ``feedback``, ``export``,
+``report``, ``similarity``, ``db``). Run ``python -m autograder --help``.
 
 Course directory layout (nbgrader's)::
 
@@ -15,6 +15,8 @@ Course directory layout (nbgrader's)::
       release/<slug>/<slug>.ipynb    what learners get
       submitted/<student>/<slug>/<slug>.ipynb
       autograded/ feedback/ gradebook.db
+      logs/<student>/<slug>.json, .log   what the last grading noted, and nbgrader's log
+      .postgres/                 the gradebook's PostgreSQL cluster, after `db start` (0700)
 
 Exit status: 0 when the command did what was asked; 1 when ``grade`` could not
 grade some submissions (they are listed at the end of its log); 2 for a usage
@@ -56,12 +58,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="address of a Dask scheduler (tcp://host:8786): grade on that cluster")
     p.add_argument("--all", dest="resume", action="store_false",
                    help="grade everything again, not only new or changed submissions")
-    p = sub.add_parser("feedback", help="per-student HTML feedback")
+    p.add_argument("--student", action="append", help="only these students (repeatable)")
+    p = sub.add_parser("feedback", help="per-student HTML feedback (only pages whose grades changed)")
     p.add_argument("course", type=Path)
     p.add_argument("--assignment", action="append", help="only these slugs")
-    p = sub.add_parser("export", help="grades CSV (nbgrader format) and per-function breakdown")
+    p.add_argument("--student", action="append", help="only these students (repeatable)")
+    p.add_argument("--workers", type=int, help="parallel local workers (as for grade)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler: make the pages on that cluster")
+    p.add_argument("--all", dest="everything", action="store_true", help="make every page again")
+    p = sub.add_parser("export", help="grades CSV (nbgrader format) and per-function breakdown, or an LMS's CSV")
     p.add_argument("course", type=Path)
     p.add_argument("--to", type=Path, default=Path("grades.csv"))
+    p.add_argument("--format", choices=["nbgrader", "canvas", "moodle"], default="nbgrader",
+                   help="nbgrader's CSV and grades-by-function.csv (default), or a file Canvas or Moodle imports")
+    p.add_argument("--roster", type=Path, help="with --format canvas: a gradebook CSV exported from Canvas, "
+                                               "to match students and existing assignment columns")
+    p = sub.add_parser("report", help="class report: HTML page with figures, and their CSV files")
+    p.add_argument("course", type=Path)
+    p.add_argument("--assignment", action="append", help="only these slugs")
+    p.add_argument("--out", type=Path, help="folder for report.html and its CSV files (default COURSE/report)")
+    p = sub.add_parser("similarity", help="most similar pairs of learners' solutions (never changes a grade)")
+    p.add_argument("course", type=Path)
+    p.add_argument("slug")
+    p.add_argument("--out", type=Path, help="folder for the page and CSV (default COURSE/report)")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="share of one learner's code found in the other's for a pair to be listed (default 0.5)")
+    p.add_argument("--top", type=int, default=30, help="pairs shown on the page (all are in the CSV)")
+    p = sub.add_parser("db", help="the course's PostgreSQL gradebook (Debian's postgresql), for parallel grading")
+    p.add_argument("action", choices=["start", "stop", "status"])
+    p.add_argument("course", type=Path)
     sub.add_parser("build-exercises", help="regenerate exercises/<slug>.ipynb (maintainers)")
     return parser
 
@@ -80,21 +105,48 @@ def _run(args) -> int:
         from autograder.grade.batch import grade
 
         outcomes = grade(course.root, args.assignment, args.cell_timeout, args.submission_timeout, args.workers,
-                         args.scheduler, args.resume)
+                         args.scheduler, args.resume, args.student)
         failed = [o for o in outcomes if not o.ok]
-        log.info("done: %d graded, %d could not be graded", len(outcomes) - len(failed), len(failed))
+        flagged = [o for o in outcomes if o.ok and o.flags]
+        log.info("done: %d graded (%d flagged), %d could not be graded", len(outcomes) - len(failed), len(flagged),
+                 len(failed))
+        for o in flagged:
+            log.warning("flagged: %s/%s: %s", o.student, o.slug, "; ".join(o.flags))
         for o in failed:
-            log.error("not graded: %s/%s: %s", o.student, o.slug, o.reason)
+            log.error("not graded: %s/%s: %s (log: %s)", o.student, o.slug, o.reason, course.log(o.student, o.slug))
         return 1 if failed else 0
     elif args.command == "feedback":
-        from autograder.grade.export import feedback
+        from autograder.grade.batch import feedback
 
-        feedback(course, args.assignment)
+        outcomes = feedback(course.root, args.assignment, args.student, args.workers, args.scheduler,
+                            args.everything)
+        failed = [o for o in outcomes if not o.ok]
+        log.info("feedback: %d page(s) written under %s, %d failed", len(outcomes) - len(failed),
+                 course.root / "feedback", len(failed))
+        return 1 if failed else 0
     elif args.command == "export":
         from autograder.grade.export import export
 
-        for path in export(course, args.to):
+        for path in export(course, args.to, args.format, args.roster):
             log.info("wrote %s", path)
+    elif args.command == "report":
+        from autograder.grade.report import build_report
+
+        log.info("wrote %s", build_report(course, args.out or course.root / "report", args.assignment))
+    elif args.command == "similarity":
+        from autograder.grade.similarity import similarity
+
+        for path in similarity(course, args.slug, args.out or course.root / "report", args.threshold, args.top):
+            log.info("wrote %s", path)
+    elif args.command == "db":
+        from autograder.grade import postgres
+
+        if args.action == "start":
+            postgres.start(course)
+            log.info("gradebook server running; grade with: python -m autograder grade %s --workers N", course.root)
+        elif args.action == "stop":
+            log.info("stopped" if postgres.stop_for_course(course) else "no server of `db start` was running")
+        log.info("%s", postgres.status(course))
     elif args.command == "build-exercises":
         from autograder.build.release import build_exercises
 
@@ -108,6 +160,6 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="[autograder] %(message)s")
     try:
         return _run(args)
-    except (MissingSecret, NbgraderFailed, ValueError) as exc:
+    except (MissingSecret, NbgraderFailed, ValueError, RuntimeError) as exc:
         log.error("%s", exc)
         return 2

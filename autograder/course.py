@@ -84,6 +84,7 @@ class Course:
     SECRET = ".grading_secret"
     SETTINGS = ".autograder.json"
     STATE = ".grading-state.json"
+    FEEDBACK_STATE = ".feedback-state.json"
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
@@ -103,6 +104,15 @@ class Course:
 
     def feedback(self, student: str, slug: str) -> Path:
         return self.root / "feedback" / student / slug / f"{slug}.html"
+
+    # -- what grading noted, beside nbgrader's layout --------------------------------
+    def record(self, student: str, slug: str) -> Path:
+        """The last grading of one submission: outcome, time, repairs, limits, hidden cases (JSON)."""
+        return self.root / "logs" / student / f"{slug}.json"
+
+    def log(self, student: str, slug: str) -> Path:
+        """nbgrader's whole log of the last grading of one submission."""
+        return self.root / "logs" / student / f"{slug}.log"
 
     def submissions(self) -> dict[str, list[str]]:
         """``{slug: [student, ...]}`` for everything under ``submitted/``."""

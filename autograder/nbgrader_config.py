@@ -30,15 +30,30 @@ c.Execute.shutdown_kernel = "immediate"
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
-# LMS downloads (Canvas/Moodle style): files named "<student>_<anything>_<notebook>.ipynb".
+# LMS downloads (Canvas/Moodle style): files named "<student>_<anything>_<notebook>.ipynb",
+# the notebook's name as browsers and LMSs rename it ("Copy of x", "x (1)", "x-1", "X"):
+# autograder/grade/collect.py stores each as <slug>.ipynb and logs the rename.
 c.ZipCollectApp.archive_directory = "archive"
-# nbgrader matches this against the extracted file's full path.
-c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[A-Za-z0-9.@-]+)_(?:[^/]*_)?(?P<file_id>[a-z]+\.ipynb)$"
+c.ZipCollectApp.collector_plugin = "autograder.grade.collect.LmsFileNameCollector"
 
 # `nbgrader validate` fails a notebook whose visible checks raise (e.g. an
 # unfinished function's NotImplementedError), not only one whose test cells do:
 # the release notebooks' hidden-tests cells are empty until grading time.
 c.Validator.validate_all = True
+
+# Accidents do not zero a notebook (autograder/grade/repair.py): duplicated, renamed or
+# extra grade cells and stale nbgrader metadata are repaired against the release notebook
+# before nbgrader checks them, and a deleted hidden-tests cell is put back (nbgrader's
+# add_missing_cells, through our OverwriteCells, which puts it where the release has it).
+c.Autograde.sanitize_preprocessors = [
+    "autograder.grade.repair.RepairSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.grade.repair.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.OverwriteCells.add_missing_cells = True
 
 # Hidden tests are judged outside the learner's kernel (autograder/grade/preprocessors.py):
 # inputs are drawn and outputs compared in nbgrader's own process; the kernel

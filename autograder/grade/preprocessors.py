@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import atexit
 import inspect
-import os
 import resource
 import shutil
 from pathlib import Path
@@ -43,7 +42,8 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, List, Unicode
 
 from autograder import exercise
-from autograder.course import Course
+from autograder.grade import events
+from autograder.grade.repair import course_of
 from autograder.judge import codec, harness, verdict
 from autograder.kernel import kernels, sandbox
 
@@ -53,12 +53,6 @@ _LIVE_EXCHANGES: set[Path] = set()
 _TEMPLATE = kernels.Template()
 atexit.register(_TEMPLATE.close)
 _warned_unisolated = False
-
-
-def _course(config) -> Course:
-    """The course being graded: nbgrader's ``CourseDirectory.root`` (as nbgrader, the working directory by default)."""
-    root = config.CourseDirectory.get("root") if "CourseDirectory" in config else None
-    return Course(root or os.getcwd())
 
 
 def _graded_cells(nb, slug: str, log):
@@ -85,7 +79,7 @@ class PrepareHiddenTests(NbGraderPreprocessor):
             self.log.warning("Learners' kernels are NOT isolated: %s", how)
             _warned_unisolated = True
         student = resources["nbgrader"]["student"]
-        secret = _course(self.config).secret()
+        secret = course_of(self.config).secret()
         exchange = sandbox.make_exchange()
         _LIVE_EXCHANGES.add(exchange)
         io_dir = sandbox.exchange_parts(exchange)["io"]
@@ -145,6 +139,7 @@ class SandboxedExecute(Execute):
             reason = "the kernel stopped responding or died" if not isinstance(exc, CellTimeoutError) else \
                 "cells kept running past the time limit"
             self.log.warning("Notebook execution stopped early: %s (%s)", reason, type(exc).__name__)
+            events.note(events.LIMIT, f"the notebook stopped early: {reason}")
             if self._state is not None:
                 self._state["stopped"] = reason
             return nb, resources
@@ -176,6 +171,8 @@ class SandboxedExecute(Execute):
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self._timeouts += 1
+        grade_id = (cell.metadata.get("nbgrader", {}).get("grade_id") if cell is not None else None) or "a cell"
+        events.note(events.LIMIT, f"{grade_id} ran past the {timeout:g} s cell time limit and was interrupted")
         if self._timeouts >= 2:
             # Raising ends the run; nbclient's setup_kernel context then kills the kernel.
             raise DeadKernelError("second cell time-out: the kernel ignores interrupts")
@@ -206,6 +203,7 @@ class JudgeHiddenTests(NbGraderPreprocessor):
         name = qualname.rpartition(".")[2]
         bundles = [o for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
                    and harness.RESULTS_MIME in o.get("data", {})]
+        ran = bool(bundles)
         if not bundles:
             judged = verdict.unjudged(qualname, cases, f"your notebook stopped before this test could run "
                                                        f"({stopped or 'the cell did not run'})")
@@ -215,8 +213,15 @@ class JudgeHiddenTests(NbGraderPreprocessor):
             except Exception as exc:  # malformed results: the learner's code broke the harness
                 judged = verdict.unjudged(qualname, cases,
                                           f"the results of your function could not be read ({type(exc).__name__})")
+                ran = False
         if judged.advice is not None and judged.advice.unavailable:
             self.log.warning("No diagnosis for %s: %s", qualname, judged.advice.unavailable)
+        # For the class report: which cases failed (a failure message starts with its case's label).
+        failures = judged.failures
+        labels = [c.label for c in cases]
+        events.note(events.CASES, function=name, labels=labels, ran=ran,
+                    failed=[i for i, label in enumerate(labels) if any(f.startswith(f"{label}: ") for f in failures)],
+                    unimplemented=bool(failures) and all(f.endswith(": not implemented yet") for f in failures))
         points = cell.metadata["nbgrader"].get("points", 0)
         unit = "point" if points == 1 else "points"
         cell.source = f"# Hidden tests for {name} ({points:g} {unit}): run and checked by the grader."
@@ -271,6 +276,7 @@ class TruncateOutputs(NbGraderPreprocessor):
                 if isinstance(text, str) and len(text) > self.max_chars:
                     cut = len(text) - self.max_chars
                     output["text"] = text[:self.max_chars] + f"\n... [{cut} more characters cut]\n"
+                    events.note(events.LIMIT, f"printed output cut to {self.max_chars:,} characters")
                 for key, value in list(output.get("data", {}).items()):
                     if isinstance(value, str) and len(value) > 10 * self.max_chars:
                         output["data"][key] = value[:self.max_chars]
