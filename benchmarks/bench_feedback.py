@@ -29,10 +29,10 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_grading import cli, synthetic_class  # noqa: E402
-from support.pgcluster import Cluster  # noqa: E402
 
 from autograder.build.release import setup  # noqa: E402
 from autograder.nbgrader_run import nbgrader  # noqa: E402
+from support.pgcluster import Cluster  # noqa: E402
 
 
 def timed(fn) -> float:

@@ -19,6 +19,7 @@ import zipfile
 
 import nbformat
 import pytest
+
 from support.fakeclass import make_submission, run_cli, write_submission
 
 pytestmark = pytest.mark.slow
