@@ -133,11 +133,22 @@ class PageReport:
 EXERCISE = """() => {
   const box = document.querySelector('.exercise-box');
   if (!box) return null;
+  const download = box.querySelector('a.exercise-download');
+  const row = download && download.closest('p');
+  const links = row ? [...row.querySelectorAll('a')] : [];
   return {
     title: box.querySelector('.admonition-title')?.textContent.trim(),
     text: box.textContent.replace(/\\s+/g, ' ').trim(),
     download: [...box.querySelectorAll('a.exercise-download')].map(a => a.href),
     launch: Object.fromEntries([...box.querySelectorAll('a.exercise-launch-link')].map(a => [a.textContent.trim(), a.href])),
+    points: Object.fromEntries([...box.querySelectorAll('li.exercise-points-item')].map(li => [
+        li.querySelector('.exercise-function').textContent.trim(),
+        parseFloat(li.querySelector('.exercise-points-value').textContent)])),
+    total: parseFloat(box.querySelector('.exercise-points-total strong')?.textContent),
+    // The download's paragraph holds only the buttons, and no button breaks over two lines.
+    rowText: row ? row.textContent.replace(/\\s+/g, '') : null,
+    buttonsText: links.map(a => a.textContent).join('').replace(/\\s+/g, ''),
+    buttonLines: links.map(a => a.getClientRects().length),
   };
 }"""
 

@@ -135,11 +135,15 @@ def test_exercise_box_downloads_the_notebook_and_links_colab_and_binder(desktop,
     nbformat.validate(nb)
     assert downloaded.read_bytes() == release.read_bytes(), f"{path}: the download differs from {release}"
 
-    # Points: what the box says is what nbgrader scores.
-    total = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells
-                if c.metadata.get("nbgrader", {}).get("grade"))
-    stated = {float(p) for p in re.findall(r"(\d+(?:\.\d+)?) points", box["text"])}
-    assert stated == {total}, f"{path}: the box states {stated or 'no'} points, the notebook scores {total:g}"
+    # Points: function by function, what nbgrader scores in the downloaded notebook.
+    scored = {c.metadata["nbgrader"]["grade_id"].removesuffix("_tests"): float(c.metadata["nbgrader"]["points"])
+              for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert scored and box["points"] == scored, f"{path}: the box lists {box['points']}, the notebook scores {scored}"
+    assert box["total"] == sum(scored.values()), f"{path}: total {box['total']}, the notebook scores {scored}"
+
+    # Layout: the buttons have a line of their own, and none breaks over two lines.
+    assert box["rowText"] == box["buttonsText"], f"{path}: text next to the buttons: {box['rowText']!r}"
+    assert box["buttonLines"] and set(box["buttonLines"]) == {1}, f"{path}: a button wraps: {box['buttonLines']}"
 
     # Launch links: built from _config.yml, pointing at the release notebook.
     launch, org, repo, branch = _launch_settings()
