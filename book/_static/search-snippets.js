@@ -19,6 +19,10 @@
     mid: "|", lvert: "|", rvert: "|", lVert: "‖", rVert: "‖", Vert: "‖", langle: "⟨", rangle: "⟩",
   };
 
+  const SPACED = new Set(["cdot", "times", "odot", "oplus", "pm", "le", "leq", "ge", "geq", "ne", "neq",
+                          "approx", "sim", "propto", "equiv", "to", "rightarrow", "leftarrow", "Rightarrow",
+                          "Leftrightarrow", "mapsto", "in", "notin", "subset", "mid"]);
+
   // A readable approximation of a TeX formula: symbols as Unicode, fractions as a/b, no markup.
   const texToText = (tex) => {
     let s = tex.trim().replace(/^\\[([]|\\[\])]$/g, "");
@@ -28,9 +32,13 @@
     }
     s = s.replace(/\\(?:text|mathrm|mathbf|mathit|mathcal|operatorname|boldsymbol|mathsf|textbf)\s*\{([^{}]*)\}/g, "$1");
     s = s.replace(/\\(?:left|right|big|Big|bigg|Bigg)\b\s*\\?/g, "");
-    s = s.replace(/\\([A-Za-z]+)/g, (match, name) => (name in SYMBOLS ? SYMBOLS[name] : ""));
+    // TeX ignores the spaces after a command; relations and operators get one on each side.
+    s = s.replace(/\\([A-Za-z]+)\s*/g, (match, name) => {
+      const symbol = name in SYMBOLS ? SYMBOLS[name] : "";
+      return SPACED.has(name) ? ` ${symbol} ` : symbol;
+    });
     s = s.replace(/\\[,;:! ]|~|&|\\\\/g, " ").replace(/\\([{}|%#_$])/g, "$1");
-    s = s.replace(/[{}]/g, "").replace(/\s+/g, " ").trim();
+    s = s.replace(/[{}]/g, "").replace(/\s*([=<>])\s*/g, " $1 ").replace(/\s+/g, " ").trim();
     return s;
   };
 
@@ -41,7 +49,11 @@
       el.querySelectorAll(".eqno").forEach((n) => n.remove());
       el.textContent = ` ${texToText(el.textContent)} `;
     }
-    return htmlToText(doc.documentElement.outerHTML, anchor);
+    const html = doc.documentElement.outerHTML;
+    // An index entry's anchor is an empty element: Sphinx 7.4 then has no snippet and
+    // fails on the result (appendChild(null)); quote the page instead.
+    const text = htmlToText(html, anchor);
+    return text.trim() || !anchor ? text : htmlToText(html, "");
   };
   window.courseTexToText = texToText;  // for the browser tests
 })();
