@@ -96,15 +96,20 @@ def test_committed_release_notebooks_do_not_drift(course, slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_chapter_exercise_box_names_the_graded_functions(slug):
-    """The chapter's Exercise box promises exactly what the notebook grades."""
+def test_chapter_exercise_box_names_only_graded_functions(slug):
+    """The chapter's Exercise box promises nothing the notebook does not grade.
+
+    The list of graded functions with their points is not typed in the box: the
+    book's extension (book/_ext/exercise_launch.py) adds it from the template, and
+    tests/browser/test_pages.py compares it with the downloaded notebook's grade cells.
+    """
     page = (TEMPLATES.parent.parent / "book" / f"{slug}.md").read_text()
     box = re.search(r":::\{admonition\} Exercise\n(.*?)\n:::", page, re.S)
     assert box, f"book/{slug}.md has no Exercise box"
     sentence = box.group(1).split("{download}")[0]
     named = set(re.findall(r"`(\w+)`", sentence))
     graded = {q.rpartition(".")[2] for q in exercise.load(slug).points_by_function()}
-    assert named == graded
+    assert named <= graded, f"book/{slug}.md names {sorted(named - graded)}, which the notebook does not grade"
 
 
 def test_include_pastes_helpers_folded_without_their_coursekit_imports(tmp_path):

@@ -1,10 +1,23 @@
-"""Launch links under each chapter's Exercise box.
+"""The Exercise box at the end of each chapter: points per function and launch links.
 
-Every chapter ends with an ``:::{admonition} Exercise`` box that links its
-notebook with ``{download}`...<../exercises/SLUG.ipynb>```. This extension
-appends one line to that box: the points the notebook is worth (summed from
-its nbgrader metadata, unless the box already says them) and links that open
-the same notebook in Google Colab and on Binder.
+Every chapter ends with a box written as::
+
+    :::{admonition} Exercise
+    :class: tip
+    In the exercise notebook for this chapter you implement ...
+
+    {download}`Download SLUG.ipynb <../exercises/SLUG.ipynb>`
+    :::
+
+This extension gives every such box the same layout: after the chapter's own
+sentence, the points of each graded function (read from the exercise template
+``exercises/src/SLUG.md`` by ``autograder.exercise``, the parser the
+notebooks are built and graded with, so the points have one source), then the
+download button on a line of its own with links that open the same notebook in
+Google Colab and on Binder, then one sentence on what the notebook needs. The
+build warns (an error under ``--warningiserror``) when a box states points by
+hand, when the download is not a paragraph of its own, or when the template and
+the release notebook disagree on the points.
 
 The links are built from ``_config.yml`` only: the repository URL and branch
 of its ``repository:`` block (``html_theme_options`` once Jupyter Book has
@@ -31,9 +44,12 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from autograder import exercise
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"colab_url": "", "binderhub_url": "", "repository_url": ""}
+NEEDS = "Open it in Jupyter, or upload it to Google Colab: it needs only NumPy and Matplotlib."
 
 
 def notebook_points(path: Path) -> float:
@@ -41,6 +57,27 @@ def notebook_points(path: Path) -> float:
     nb = json.loads(path.read_text(encoding="utf-8"))
     return sum(float(c.get("metadata", {}).get("nbgrader", {}).get("points", 0))
                for c in nb.get("cells", []) if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def _points(value: float) -> str:
+    return f"{value:g} point" + ("" if value == 1 else "s")
+
+
+def points_list(ex: exercise.Exercise) -> list[nodes.Node]:
+    """A "N points in total" line and a list of ``function  n points`` items."""
+    total = nodes.paragraph(classes=["exercise-points-total"])
+    total += nodes.strong(text=_points(ex.points))
+    total += nodes.Text(" in total, by function:")
+    items = nodes.bullet_list(classes=["exercise-points"])
+    for graded in ex.graded:
+        item = nodes.list_item(classes=["exercise-points-item"])
+        line = nodes.paragraph()
+        line += nodes.literal(text=graded.name, classes=["exercise-function"])
+        line += nodes.Text(" ")
+        line += nodes.inline(text=_points(graded.points), classes=["exercise-points-value"])
+        item += line
+        items += item
+    return [total, items]
 
 
 def launch_urls(settings: dict, repo_url: str, branch: str, path_in_repo: str) -> dict[str, str]:
@@ -76,25 +113,39 @@ def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
         notebook = Path(abspath)
         if not notebook.is_file():
             continue  # Sphinx already warns about a missing download
+        ex = exercise.load(notebook.stem)
         env.note_dependency(str(notebook))
+        env.note_dependency(str(ex.path))
         box["classes"].append("exercise-box")
         downloads[0]["classes"].append("exercise-download")
-        line = nodes.paragraph(classes=["exercise-launch"])
-        if "points" not in box.astext():
-            points = notebook_points(notebook)
-            line += nodes.Text(f"Worth {points:g} points. ")
+
+        actions = downloads[0].parent
+        if not isinstance(actions, nodes.paragraph) or actions.astext().strip() != downloads[0].astext().strip():
+            logger.warning("exercise_launch: put the notebook's {download} link in a paragraph of its own",
+                           location=box)
+            continue
+        if re.search(r"\d\s*points?\b", box.astext()):
+            logger.warning("exercise_launch: the Exercise box states points by hand; they are added from %s",
+                           ex.path.name, location=box)
+        if ex.points != notebook_points(notebook):
+            logger.warning("exercise_launch: %s awards %g points, %s %g: rebuild the notebooks "
+                           "(make exercises)", ex.path.name, ex.points, notebook.name, notebook_points(notebook),
+                           location=box)
+        index = actions.parent.index(actions)
+        actions.parent[index:index] = points_list(ex)
+        actions["classes"].append("exercise-actions")
+
         book_dir = theme.get("path_to_docs", "").strip("/")
         urls = launch_urls(settings, repo_url, branch, f"{book_dir}/{rel}" if book_dir else rel)
         if (settings["colab_url"] or settings["binderhub_url"]) and not urls:
             logger.warning("exercise_launch: launch links need a GitHub repository URL, got %r", repo_url,
                            location=box)
-        for i, (label, url) in enumerate(urls.items()):
-            if i:
-                line += nodes.Text(" ")
-            line += nodes.reference("", label, refuri=url, classes=["exercise-launch-link"],
-                                    internal=False)
-        if len(line):
-            box += line
+        for label, url in urls.items():
+            actions += nodes.Text(" ")
+            actions += nodes.reference("", label, refuri=url, classes=["exercise-launch-link"],
+                                       internal=False)
+        actions.parent.insert(actions.parent.index(actions) + 1,
+                              nodes.paragraph(text=NEEDS, classes=["exercise-needs"]))
 
 
 def setup(app: Sphinx) -> dict:

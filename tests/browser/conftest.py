@@ -1,9 +1,8 @@
 """Fixtures of the browser tests: Debian's Chromium, the built site served on 127.0.0.1, one browser per session."""
 import pytest
-from playwright.sync_api import sync_playwright
-
 from browser.harness import chapter_pages, ensure_chromium, launch, serve
-from browser.probes import desktop_report, phone_report
+from browser.probes import desktop_report, narrow_report
+from playwright.sync_api import sync_playwright
 
 
 @pytest.fixture(scope="session")
@@ -45,13 +44,19 @@ def desktop(browser, site_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def phone(browser, site_url):
-    """``phone(path)``: overflow measurements of a page at 390 px (and its screenshot for chapters)."""
+def screen(browser, site_url, desktop):
+    """``screen(path, width)``: the report of a page at 1280 (``desktop``), 800 (tablet) or 390 px (phone).
+
+    A tablet or phone visit measures overflow and maths, runs axe-core in the light and the
+    dark theme, screenshots chapters (phone) and finally taps the menu and follows a link.
+    """
     chapters = {f"{c}.html" for c in chapter_pages()}
     reports = {}
 
-    def report(path):
-        if path not in reports:
-            reports[path] = phone_report(browser, site_url, path, path in chapters)
-        return reports[path]
+    def report(path, width):
+        if width == 1280:
+            return desktop(path)
+        if (path, width) not in reports:
+            reports[path, width] = narrow_report(browser, site_url, path, width, path in chapters)
+        return reports[path, width]
     return report

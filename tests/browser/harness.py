@@ -15,11 +15,11 @@ import re
 import subprocess
 import threading
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -30,9 +30,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO / "_build" / "screenshots"
 
-# Browser-context options: a laptop and a phone (the phone's CSS width is 390 px).
+# Browser-context options: a laptop, a tablet and a phone (CSS widths 1280, 800 and 390 px).
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
+TABLET = {"viewport": {"width": 800, "height": 1100}, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
+VIEWPORTS = {1280: DESKTOP, 800: TABLET, 390: PHONE}
 
 # Types a static host such as GitHub Pages sends gzip-compressed.
 COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".ttf", ".xml"}
@@ -49,7 +51,8 @@ def ensure_chromium() -> Path:
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]):
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         if proc.returncode:
-            raise RuntimeError(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            raise RuntimeError(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n"
+                               f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     if not CHROMIUM.exists():
         raise RuntimeError(f"apt-get installed chromium but {CHROMIUM} does not exist")
     return CHROMIUM
@@ -112,16 +115,19 @@ def local_file(site: Path, base_url: str, url: str) -> Path | None:
     return target / "index.html" if path.endswith("/") or target.is_dir() else target
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def transfer_size(path: Path) -> int:
     """Bytes a static host sends for a file: gzip-compressed for text types, as is otherwise."""
     data = path.read_bytes()
     return len(gzip.compress(data, compresslevel=6)) if path.suffix in COMPRESSIBLE else len(data)
 
 
+# MathJax done, fonts loaded, and two frames for the page's own scripts that wait for both
+# (book/_static/scroll-cues.js marks what scrolls sideways one frame after typesetting).
 WAIT_FOR_TYPESETTING = """async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   await document.fonts.ready;
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
   return !!window.MathJax;
 }"""
 
@@ -163,7 +169,8 @@ def open_page(browser, base_url: str, path: str, context_options: dict | None = 
 
     context.route("**/*", local_only)
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(f"{m.text} ({m.location.get('url')})"))
+    page.on("console", lambda m: m.type == "error"
+            and visit.console_errors.append(f"{m.text} ({m.location.get('url')})"))
     page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
     page.on("request", lambda r: visit.requested.append(r.url))
     page.on("requestfailed", lambda r: r.url.startswith(base_url)

@@ -2,7 +2,6 @@
 import os
 
 import pytest
-
 from browser.harness import REPO, local_file, site_pages, transfer_size
 
 pytestmark = pytest.mark.slow
@@ -30,8 +29,8 @@ def test_page_weight_budget(desktop, built_site, site_url):
         rows.append((sent, raw, sum(f.stat().st_size for f in own), len(files), path,
                      f"{heaviest.relative_to(built_site)} {_mb(transfer_size(heaviest))}"))
     rows.sort(reverse=True)
-    lines = [f"site: {len(site_files)} files, {_mb(site_raw)} on disk "
-             f"({_mb(sum(p.stat().st_size for p in (built_site / '_static' / 'mathjax').rglob('*') if p.is_file()))} of it MathJax)",
+    mathjax = sum(p.stat().st_size for p in (built_site / "_static" / "mathjax").rglob("*") if p.is_file())
+    lines = [f"site: {len(site_files)} files, {_mb(site_raw)} on disk ({_mb(mathjax)} of it MathJax)",
              f"budget: {_mb(BUDGET)} sent per page (HTML and everything it loads; text types gzip-compressed)",
              "",
              f"{'sent':>9} {'raw':>9} {'html+img':>9} {'files':>5}  page  (largest file sent)"]
