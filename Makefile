@@ -1,8 +1,8 @@
 # Two entry points for a fresh machine (see README):
 #   make site        - create .venv, install pinned tools, build the book into _build/html
-#   make test        - create .venv, install pinned tools, run the whole test suite (what CI runs)
+#   make test        - create .venv, install pinned tools, lint, run the whole test suite (what CI runs)
 # For maintainers (CONTRIBUTING.md says when to use which):
-#   make test-fast   - the quick tests: answer module, specs, judge, catalogue, assembly (< 1 min)
+#   make test-fast   - lint and the quick tests: answer module, specs, judge, catalogue, assembly (< 1 min)
 #   make lint        - ruff, as configured in pyproject.toml
 #   make exercises   - regenerate the committed release notebooks exercises/<slug>.ipynb
 #   make screenshots - build the book, then screenshot every chapter at 1280 and 390 px
@@ -27,9 +27,11 @@ site: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP)

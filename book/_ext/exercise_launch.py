@@ -19,14 +19,16 @@ build warns (an error under ``--warningiserror``) when a box states points by
 hand, when the download is not a paragraph of its own, or when the template and
 the release notebook disagree on the points.
 
-The links are built from ``_config.yml`` only: the repository URL and branch
-of its ``repository:`` block (``html_theme_options`` once Jupyter Book has
-translated it), and the services listed under ``sphinx.config.exercise_launch``::
+The links open the notebook in the repository learners get, never in the
+course repository (which holds the answers): ``sphinx.config.learner_repository``
+in ``_config.yml`` (``url`` and ``branch``; ``self_study_url`` for the
+self-study edition, see ``edition.py``), the repository
+``python -m autograder publish`` writes. The services are listed under
+``sphinx.config.exercise_launch``::
 
     exercise_launch:
       colab_url: https://colab.research.google.com   # "" for no Colab link
       binderhub_url: https://mybinder.org           # "" for no Binder link
-      repository_url: ""                            # another repository for the notebooks, if any
 
 The page header's own launch buttons (``launch_buttons:``) would open the
 chapter's source, which imports the answer module; these open the release
@@ -48,7 +50,7 @@ from autograder import exercise
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"colab_url": "", "binderhub_url": "", "repository_url": ""}
+DEFAULTS = {"colab_url": "", "binderhub_url": ""}
 NEEDS = "Open it in Jupyter, or upload it to Google Colab: it needs only NumPy and Matplotlib."
 
 
@@ -97,9 +99,10 @@ def launch_urls(settings: dict, repo_url: str, branch: str, path_in_repo: str) -
 
 def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
     settings = {**DEFAULTS, **(app.config.exercise_launch or {})}
-    theme = app.config.html_theme_options or {}
-    repo_url = settings["repository_url"] or theme.get("repository_url", "")
-    branch = theme.get("repository_branch") or "main"
+    learners = app.config.learner_repository or {}
+    self_study = getattr(app.config, "nncourse_edition", "class") == "self-study"
+    repo_url = str(learners.get("self_study_url" if self_study else "url") or "")
+    branch = str(learners.get("branch") or "main")
     env = app.env
     for box in doctree.findall(nodes.admonition):
         titles = [c for c in box.children if isinstance(c, nodes.title)]
@@ -135,11 +138,10 @@ def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
         actions.parent[index:index] = points_list(ex)
         actions["classes"].append("exercise-actions")
 
-        book_dir = theme.get("path_to_docs", "").strip("/")
-        urls = launch_urls(settings, repo_url, branch, f"{book_dir}/{rel}" if book_dir else rel)
+        urls = launch_urls(settings, repo_url, branch, rel)
         if (settings["colab_url"] or settings["binderhub_url"]) and not urls:
-            logger.warning("exercise_launch: launch links need a GitHub repository URL, got %r", repo_url,
-                           location=box)
+            logger.warning("exercise_launch: launch links need the GitHub URL of the learners' repository "
+                           "(sphinx.config.learner_repository in _config.yml), got %r", repo_url, location=box)
         for label, url in urls.items():
             actions += nodes.Text(" ")
             actions += nodes.reference("", label, refuri=url, classes=["exercise-launch-link"],
@@ -150,5 +152,6 @@ def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("exercise_launch", dict(DEFAULTS), "env", [dict])
+    app.add_config_value("learner_repository", {}, "env", [dict])
     app.connect("doctree-read", add_launch_links)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

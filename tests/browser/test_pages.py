@@ -122,11 +122,13 @@ def test_search_finds(browser, site_url, query, expected):
 
 
 def _launch_settings():
+    """Launch services and the learners' repository (never the course repository, which holds the answers)."""
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     launch = config["sphinx"]["config"]["exercise_launch"]
-    repo_url = launch.get("repository_url") or config["repository"]["url"]
-    org, repo = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", repo_url).groups()
-    return launch, org, repo, config["repository"].get("branch", "main")
+    learners = config["sphinx"]["config"]["learner_repository"]
+    assert learners["url"].rstrip("/") != config["repository"]["url"].rstrip("/")
+    org, repo = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", learners["url"]).groups()
+    return launch, org, repo, learners.get("branch", "main")
 
 
 @pytest.mark.parametrize("path", CHAPTERS)
