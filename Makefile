@@ -5,6 +5,7 @@
 #   make test-fast   - lint and the quick tests: answer module, specs, judge, catalogue, assembly (< 1 min)
 #   make lint        - ruff, as configured in pyproject.toml
 #   make exercises   - regenerate the committed release notebooks exercises/<slug>.ipynb
+#   make translations - after an English edit: refresh the translators' catalogues (locale/)
 #   make screenshots - build the book, then screenshot every chapter at 1280 and 390 px
 #                      into _build/screenshots/ (installs Debian's chromium if missing, as root)
 PYTHON ?= python3.11
@@ -12,7 +13,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test test-fast lint exercises venv clean screenshots
+.PHONY: site test test-fast lint exercises translations venv clean screenshots
 
 venv: $(STAMP)
 
@@ -39,6 +40,9 @@ lint: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python -m autograder build-exercises
+
+translations: $(STAMP)
+	$(BIN)/python -m autograder translations
 
 screenshots: site
 	$(BIN)/python -m tests.browser.screenshots _build/html --out _build/screenshots

@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["start", "stop", "status"])
     p.add_argument("course", type=Path)
     sub.add_parser("build-exercises", help="regenerate exercises/<slug>.ipynb (maintainers)")
+    sub.add_parser("translations", help="refresh the translators' catalogues after an English edit (maintainers)")
     return parser
 
 
@@ -152,6 +153,11 @@ def _run(args) -> int:
 
         for path in build_exercises():
             log.info("wrote %s", path.relative_to(REPO))
+    elif args.command == "translations":
+        from autograder.build.book import update_catalogues
+
+        for path in update_catalogues():
+            log.info("up to date: %s", path.relative_to(REPO))
     return 0
 
 
