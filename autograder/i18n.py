@@ -24,13 +24,14 @@ import functools
 from pathlib import Path
 
 from autograder.course import REPO
+from coursekit.i18n import Messages
 
 #: Every language of the course: code (gettext's, as Sphinx's ``language``) -> its own name.
 LANGUAGES = {"en": "English", "zh_CN": "中文"}
 #: The language everything is written in.
 SOURCE_LANGUAGE = "en"
-#: Where each language's website goes, inside the English one.
-_SITE_FOLDERS = {"en": "", "zh_CN": "zh"}
+#: Where each language's edition goes, inside the English one: website and exercise notebooks.
+_FOLDERS = {"en": "", "zh_CN": "zh"}
 #: The folders of the catalogues of each domain (see the table above).
 DOMAINS = {
     "site": REPO / "locale",
@@ -39,6 +40,8 @@ DOMAINS = {
     "autograder": REPO / "autograder" / "locale",
 }
 EXERCISES_LOCALE = REPO / "exercises" / "locale"
+#: Key of an exercise notebook's metadata that holds the course's settings: ``{"language": "zh_CN"}``.
+METADATA = "nncourse"
 
 
 def check_language(language: str) -> str:
@@ -48,9 +51,24 @@ def check_language(language: str) -> str:
     return language
 
 
-def site_folder(language: str) -> str:
-    """The folder of ``language``'s website inside the English one (``""`` for English, ``"zh"``)."""
-    return _SITE_FOLDERS[check_language(language)]
+def folder(language: str) -> str:
+    """The folder of ``language``'s edition inside the English one (``""`` for English, ``"zh"``).
+
+    The Chinese website is ``_build/html/zh/`` (``docs/zh/`` when published),
+    the Chinese exercise notebooks ``exercises/zh/<slug>.ipynb``.
+    """
+    return _FOLDERS[check_language(language)]
+
+
+def notebook_language(nb) -> str:
+    """The language an exercise notebook was released in (its metadata ``nncourse.language``; else English).
+
+    The grader writes a submission's feedback in it. A notebook whose metadata
+    is missing or names no language of the course counts as English.
+    """
+    settings = getattr(nb, "metadata", {}).get(METADATA)
+    language = settings.get("language") if isinstance(settings, dict) else None
+    return language if isinstance(language, str) and language in LANGUAGES else SOURCE_LANGUAGE
 
 
 def catalogue_path(domain: str, language: str) -> Path:
@@ -70,17 +88,25 @@ def _read(path: Path, mtime: float) -> dict:
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        if isinstance(message.id, tuple):  # singular and plural
-            strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
-            if all(strings):
-                table[message.id] = tuple(strings)
-        elif message.string:
+        if isinstance(message.id, str) and message.string:
             table[message.id] = message.string
     return table
 
 
 class Catalogue:
     """The translations of one domain into one language (English: none, every message as it is).
+
+    Two ways to look a message up:
+
+    * calling the catalogue, ``catalogue(f"{n} of {total} hidden cases failed")``,
+      for the course's own messages (the grader's, the site's, the checks'):
+      their catalogue entries are written in ``str.format`` syntax, an
+      f-string's values as numbered holes (``{0} of {1} hidden cases failed``),
+      literal braces doubled (:class:`coursekit.i18n.Messages`, the one
+      implementation the learners' notebooks use too);
+    * :meth:`gettext`, the entry for exactly this text: an exercise
+      template's Markdown blocks and code strings, which the notebook shows as
+      they are written.
 
     Parameters
     ----------
@@ -95,18 +121,20 @@ class Catalogue:
 
     @property
     def table(self) -> dict:
-        """``{English: translation}`` of every translated, non-fuzzy message (plurals: tuple keys)."""
+        """``{English: translation}`` of every translated, non-fuzzy message."""
         if self.language == SOURCE_LANGUAGE or not self.path.is_file():
             return {}
         return _read(self.path, self.path.stat().st_mtime)
 
     def gettext(self, message: str) -> str:
-        """The translation of ``message``, or ``message`` itself."""
+        """The translation of exactly ``message``, or ``message`` itself."""
         return self.table.get(message) or message
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        """The form for ``n`` of a message with a plural (Chinese has one form for every ``n``)."""
-        forms = self.table.get((singular, plural))
-        if not forms:
-            return singular if n == 1 else plural
-        return forms[0] if len(forms) == 1 else forms[0 if n == 1 else 1]
+    def __call__(self, message: str) -> str:
+        """The translation of a message of the course's code, run-time values included (see the class)."""
+        return _messages(self.path, self.path.stat().st_mtime if self.table else 0.0, self.language)(message)
+
+
+@functools.cache
+def _messages(path: Path, mtime: float, language: str) -> Messages:
+    return Messages(_read(path, mtime) if mtime else {})

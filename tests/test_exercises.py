@@ -114,7 +114,8 @@ def test_chapter_exercise_box_names_only_graded_functions(slug):
 
 def test_include_pastes_helpers_folded_without_their_coursekit_imports(tmp_path):
     """An included module may import from modules included above it; its import lines are dropped."""
-    cells = ["# include: coursekit.checking", "# include: coursekit.gradcheck", "# include: coursekit.practice"]
+    cells = ["# include: coursekit.i18n", "# include: coursekit.checking", "# include: coursekit.gradcheck",
+             "# include: coursekit.practice"]
     template = tmp_path / "t.md"
     template.write_text("".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in cells))
     nb = assemble(template)

@@ -43,7 +43,7 @@ from pathlib import Path
 import yaml
 
 from autograder.course import REPO
-from autograder.i18n import LANGUAGES, Catalogue, site_folder
+from autograder.i18n import LANGUAGES, Catalogue, folder
 
 log = logging.getLogger("autograder")
 
@@ -106,20 +106,20 @@ def book_config(edition: str = "class", language: str = "en") -> dict:
     config.setdefault("execute", {})["cache"] = str(CACHE)
     # Jupyter Book resolves local extensions from the configuration file's folder: this one is elsewhere.
     extensions = config.setdefault("sphinx", {}).get("local_extensions") or {}
-    for name, folder in extensions.items():
-        extensions[name] = str((REPO / folder).resolve())
+    for name, path in extensions.items():
+        extensions[name] = str((REPO / path).resolve())
     sphinx = config["sphinx"].setdefault("config", {})
     sphinx["project"] = config.get("title", "")  # the catalogues' header names the book
     sphinx["nncourse_edition"] = edition
     sphinx["language"] = language
     if language != "en":
-        translate = Catalogue("site", language).gettext
+        translate = Catalogue("site", language)
         for keys in TRANSLATED_SETTINGS:
             if _get(config, keys):
                 _set(config, keys, translate(str(_get(config, keys))))
         html = config.setdefault("html", {})
         if html.get("baseurl"):
-            html["baseurl"] = html["baseurl"].rstrip("/") + "/" + site_folder(language) + "/"
+            html["baseurl"] = html["baseurl"].rstrip("/") + "/" + folder(language) + "/"
     return config
 
 
@@ -187,9 +187,9 @@ def build_site(out: Path = BUILD / "html", edition: str = "class", languages=tup
     chapter runs once; returns ``out``.
     """
     for language in languages:
-        folder = site_folder(language)
-        build_book(out / folder if folder else out, edition, language,
-                   doctrees=out.parent / (".doctrees" if not folder else f".doctrees-{language}"))
+        inside = folder(language)
+        build_book(out / inside if inside else out, edition, language,
+                   doctrees=out.parent / (".doctrees" if not inside else f".doctrees-{language}"))
     return out
 
 
