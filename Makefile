@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine (see README):
-#   make site        - create .venv, install pinned tools, build the book into _build/html
+#   make site        - create .venv, install pinned tools, build the book into _build/html (Chinese: html/zh)
 #   make test        - create .venv, install pinned tools, lint, run the whole test suite (what CI runs)
 # For maintainers (CONTRIBUTING.md says when to use which):
 #   make test-fast   - lint and the quick tests: answer module, specs, judge, catalogue, assembly (< 1 min)
@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
+# Both languages: English in _build/html, Chinese in _build/html/zh (jupyter-book build's
+# --warningiserror --nitpick --keep-going, through autograder/build/book.py).
 site: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/python -m autograder build-site
 
 test: $(STAMP)
 	$(BIN)/ruff check .

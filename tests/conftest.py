@@ -38,17 +38,18 @@ def postgres():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """``jupyter-book build`` exactly as ``make site`` runs it, into a private folder; its ``_build/html``.
+    """The site exactly as ``make site`` builds it, into a private folder: its ``html`` root.
 
-    Built once per session and shared by ``test_site.py`` and the browser tests.
+    Both languages (the Chinese edition in ``zh/``), with warnings as errors;
+    the chapters run through the shared execution cache. Built once per
+    session and shared by ``test_site.py``, ``test_translations.py`` and the browser tests.
     """
-    out = tmp_path_factory.mktemp("site")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(REPO), "--path-output", str(out),
-                           "--warningiserror", "--nitpick", "--keep-going"],
-                          capture_output=True, text=True, cwd=REPO)
-    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
-    return out / "_build" / "html"
+    from autograder.build.book import BookError, build_site
+
+    try:
+        return build_site(tmp_path_factory.mktemp("site") / "html")
+    except BookError as exc:
+        pytest.fail(f"book build failed:\n{exc}")
 
 
 @pytest.fixture(scope="session")
