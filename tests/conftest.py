@@ -84,3 +84,29 @@ def outside_clone():
     assert Path(where[0]).is_relative_to(repo) and Path(where[1]) == venv, where
     yield repo, python
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """``/usr/bin/chromium``, installed from Debian's packages when missing (needs root)."""
+    from browser.harness import ensure_chromium
+    try:
+        return ensure_chromium()
+    except RuntimeError as err:
+        pytest.fail(f"Debian's Chromium is needed for the browser tests: {err}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """The session's one headless Chromium.
+
+    Playwright's sync API keeps an event loop running while it is open, so a second
+    ``sync_playwright()`` in the same session fails: every test asks for this fixture instead.
+    """
+    from browser.harness import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
