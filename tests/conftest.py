@@ -1,4 +1,5 @@
 """Shared fixtures: a generated course directory, an instructor's clone, the book built once per session."""
+import json
 import os
 import shutil
 import subprocess
@@ -38,17 +39,15 @@ def postgres():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """``jupyter-book build`` exactly as ``make site`` runs it, into a private folder; its ``_build/html``.
+    """The book built as ``make site`` and ``publish`` build it (warnings as errors), into a private folder.
 
-    Built once per session and shared by ``test_site.py`` and the browser tests.
+    Built once per session and shared by ``test_site.py``, ``test_publish.py``
+    and the browser tests. Like every build it shares the execution cache
+    (``_build/.jupyter_cache``): the self-study edition's build reuses it.
     """
-    out = tmp_path_factory.mktemp("site")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(REPO), "--path-output", str(out),
-                           "--warningiserror", "--nitpick", "--keep-going"],
-                          capture_output=True, text=True, cwd=REPO)
-    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
-    return out / "_build" / "html"
+    from autograder.build.book import build_book
+
+    return build_book(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +83,30 @@ def outside_clone():
     assert Path(where[0]).is_relative_to(repo) and Path(where[1]) == venv, where
     yield repo, python
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plain_kernel(tmp_path_factory):
+    """A kernel in a fresh venv holding NumPy, Matplotlib and ipykernel only (pinned), as a learner's.
+
+    Nothing of the course can be imported in it. Its kernel spec is found
+    through ``JUPYTER_PATH`` (set for the session); returns the kernel's name.
+    """
+    root = tmp_path_factory.mktemp("plain")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "-c", str(REPO / "requirements.lock"),
+                    "numpy", "matplotlib", "ipykernel"], check=True)
+    spec_dir = root / "share" / "jupyter" / "kernels" / "plain"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [str(py), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "plain", "language": "python"}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", str(root / "share" / "jupyter"))
+        mp.setenv("MPLBACKEND", "Agg")
+        yield "plain"
 
 
 @pytest.fixture(scope="session")
