@@ -91,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db", help="the course's PostgreSQL gradebook (Debian's postgresql), for parallel grading")
     p.add_argument("action", choices=["start", "stop", "status"])
     p.add_argument("course", type=Path)
+    p = sub.add_parser("publish", help="write the learner's edition (site, notebooks, no answers) into DEST")
+    p.add_argument("dest", type=Path, help="a new folder: it becomes a git repository with one commit")
+    p.add_argument("--edition", choices=["class", "self-study"], default="class",
+                   help="class (default): no answers; self-study: with the solutions, for readers on their own")
+    p.add_argument("--site", type=Path, help="an already built html folder of this edition (default: build it)")
+    p.add_argument("--course", type=Path, help="a course directory whose grading secret must appear nowhere")
+    p.add_argument("--force", action="store_true", help="replace DEST if it is not empty")
     sub.add_parser("build-exercises", help="regenerate exercises/<slug>.ipynb (maintainers)")
     p = sub.add_parser("build-site", help="build the book in every language into _build/html (what `make site` runs)")
     p.add_argument("--edition", choices=["class", "self-study"], default="class")
@@ -155,6 +162,10 @@ def _run(args) -> int:
         elif args.action == "stop":
             log.info("stopped" if postgres.stop_for_course(course) else "no server of `db start` was running")
         log.info("%s", postgres.status(course))
+    elif args.command == "publish":
+        from autograder.build.publish import publish
+
+        publish(args.dest, args.edition, args.site, course, args.force)
     elif args.command == "build-exercises":
         from autograder.build.release import build_exercises
 

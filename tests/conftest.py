@@ -1,4 +1,5 @@
 """Shared fixtures: a generated course directory, an instructor's clone, the book built once per session."""
+import json
 import os
 import shutil
 import subprocess
@@ -42,13 +43,14 @@ def built_site(tmp_path_factory) -> Path:
 
     Both languages (the Chinese edition in ``zh/``), with warnings as errors;
     the chapters run through the shared execution cache. Built once per
-    session and shared by ``test_site.py``, ``test_translations.py`` and the browser tests.
+    session and shared by ``test_site.py``, ``test_publish.py``,
+    ``test_translations.py`` and the browser tests.
     """
-    from autograder.build.book import BookError, build_site
+    from autograder.build.book import BuildFailed, build_site
 
     try:
         return build_site(tmp_path_factory.mktemp("site") / "html")
-    except BookError as exc:
+    except BuildFailed as exc:
         pytest.fail(f"book build failed:\n{exc}")
 
 
@@ -85,3 +87,53 @@ def outside_clone():
     assert Path(where[0]).is_relative_to(repo) and Path(where[1]) == venv, where
     yield repo, python
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plain_kernel(tmp_path_factory):
+    """A kernel in a fresh venv holding NumPy, Matplotlib and ipykernel only (pinned), as a learner's.
+
+    Nothing of the course can be imported in it. Its kernel spec is found
+    through ``JUPYTER_PATH`` (set for the session); returns the kernel's name.
+    """
+    root = tmp_path_factory.mktemp("plain")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "-c", str(REPO / "requirements.lock"),
+                    "numpy", "matplotlib", "ipykernel"], check=True)
+    spec_dir = root / "share" / "jupyter" / "kernels" / "plain"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [str(py), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "plain", "language": "python"}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", str(root / "share" / "jupyter"))
+        mp.setenv("MPLBACKEND", "Agg")
+        yield "plain"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """``/usr/bin/chromium``, installed from Debian's packages when missing (needs root)."""
+    from browser.harness import ensure_chromium
+    try:
+        return ensure_chromium()
+    except RuntimeError as err:
+        pytest.fail(f"Debian's Chromium is needed for the browser tests: {err}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """The session's one headless Chromium.
+
+    Playwright's sync API keeps an event loop running while it is open, so a second
+    ``sync_playwright()`` in the same session fails: every test asks for this fixture instead.
+    """
+    from browser.harness import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

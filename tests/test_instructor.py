@@ -267,18 +267,15 @@ def test_report_numbers_match_the_grades_csv(klass, report):
         assert "No diagnoses recorded." in page
 
 
-def test_report_renders_in_a_browser(report):
-    from browser.harness import launch
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+def test_report_renders_in_a_browser(report, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
         page.goto((report / "report.html").as_uri())
         widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         page.screenshot(path=str(report / "report.png"), full_page=True)
-        browser.close()
+    finally:
+        page.close()
     assert len(widths) == 6 and all(w > 150 for w in widths), widths  # every figure decoded and shown
     assert overflow <= 0
 

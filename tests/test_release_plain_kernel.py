@@ -1,10 +1,7 @@
 """Release notebooks run in a bare Python with only NumPy and Matplotlib (what a learner has)."""
 import importlib
 import inspect
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -19,32 +16,6 @@ from support.fakeclass import make_submission
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def plain_kernel(tmp_path_factory, monkeypatch_module):
-    """A kernel in a fresh venv holding numpy, matplotlib and ipykernel only (pinned versions)."""
-    root = tmp_path_factory.mktemp("plain")
-    venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "-c", str(REPO / "requirements.lock"),
-                    "numpy", "matplotlib", "ipykernel"], check=True)
-    spec_dir = root / "share" / "jupyter" / "kernels" / "plain"
-    spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [str(py), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "plain", "language": "python"}))
-    monkeypatch_module.setenv("JUPYTER_PATH", str(root / "share" / "jupyter"))
-    monkeypatch_module.setenv("MPLBACKEND", "Agg")
-    return "plain"
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
 
 
 def _run(nb, kernel, tmp_path, timeout=300):

@@ -67,7 +67,7 @@ TRANSLATED_SETTINGS = (
 )
 
 
-class BookError(RuntimeError):
+class BuildFailed(RuntimeError):
     """The book did not build; the message holds the end of Sphinx's output."""
 
 
@@ -99,9 +99,9 @@ def book_config(edition: str = "class", language: str = "en") -> dict:
         A key of :data:`autograder.i18n.LANGUAGES` (``"en"``, ``"zh_CN"``).
     """
     if edition not in EDITIONS:
-        raise BookError(f"edition must be one of {EDITIONS}, not {edition!r}")
+        raise BuildFailed(f"edition must be one of {EDITIONS}, not {edition!r}")
     if language not in LANGUAGES:
-        raise BookError(f"language must be one of {sorted(LANGUAGES)}, not {language!r}")
+        raise BuildFailed(f"language must be one of {sorted(LANGUAGES)}, not {language!r}")
     config = yaml.safe_load(CONFIG.read_text())
     config.setdefault("execute", {})["cache"] = str(CACHE)
     # Jupyter Book resolves local extensions from the configuration file's folder: this one is elsewhere.
@@ -154,7 +154,7 @@ def build_book(out: Path, edition: str = "class", language: str = "en", builder:
 
     Raises
     ------
-    BookError
+    BuildFailed
         When Sphinx fails or warns (warnings are errors), with its output.
     """
     out = Path(out).resolve()
@@ -174,7 +174,7 @@ def build_book(out: Path, edition: str = "class", language: str = "en", builder:
     finally:
         config_path.unlink(missing_ok=True)
     if proc.returncode != 0:
-        raise BookError(f"the book did not build ({edition} edition, {language}, {builder}):\n"
+        raise BuildFailed(f"the book did not build ({edition} edition, {language}, {builder}):\n"
                         f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     log.info("built the book (%s edition, %s, %s) into %s", edition, language, builder, out)
     return out

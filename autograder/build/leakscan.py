@@ -35,12 +35,17 @@ JUDGE = REPO / "autograder" / "judge"
 VISIBLE_SUFFIXES = {".html", ".txt", ".ipynb", ".md", ".js", ".json", ".py", ".zip"}
 
 
+def answer_sources() -> list[Path]:
+    """The answer module's files."""
+    return sorted((REPO / "solutions").glob("*.py"))
+
+
 def secret_sources(answers: bool = True) -> list[Path]:
     """Files whose code learners must never see: the answer module (unless ``answers`` is off),
     the hidden-test specs, the judge's own comparisons and the catalogue of known mistakes."""
     judge = [*sorted((JUDGE / "specs").glob("*.py")), JUDGE / "verdict.py", JUDGE / "compare.py",
              JUDGE / "diagnosis.py", *sorted((JUDGE / "catalogue").glob("*.py"))]
-    return [*sorted((REPO / "solutions").glob("*.py")), *judge] if answers else judge
+    return [*answer_sources(), *judge] if answers else judge
 
 
 SECRET_SOURCES = secret_sources()
@@ -118,13 +123,14 @@ def _uninformative(node) -> bool:
     return _simple(node) or isinstance(node, (ast.JoinedStr, ast.Compare))
 
 
-def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
+def fingerprints(sources=SECRET_SOURCES, public_sources=()) -> dict[str, str]:
     """``{squashed code: where it comes from}`` for every secret body fragment worth looking for.
 
-    Fragments that also occur in the public helpers (``coursekit``) or in a
-    graded function's docstring (which the release notebook shows, formulas
-    included) are not secrets and are left out, and so are the catalogue's
-    fragments that the learner-side code (``LEARNER_SIDE``) shows.
+    Fragments that also occur in the public helpers (``coursekit``), in
+    ``public_sources`` (the answer module, for the self-study edition that
+    shows it) or in a graded function's docstring (which the release notebook
+    shows, formulas included) are not secrets and are left out, and so are the
+    catalogue's fragments that the learner-side code (``LEARNER_SIDE``) shows.
     """
     public = set()
     for path in PUBLIC_SOURCES:
@@ -132,6 +138,7 @@ def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
                       if isinstance(n, (ast.stmt, ast.expr)))
     documented = _public_docstrings()
     learner_side = _squash("".join(path.read_text() for path in LEARNER_SIDE))
+    shown = _squash("".join(path.read_text() for path in public_sources))
     prints = {}
     given = _given_names()
     for path in sources:
@@ -141,7 +148,7 @@ def fingerprints(sources=SECRET_SOURCES) -> dict[str, str]:
             if _uninformative(node):
                 continue
             code = _squash(ast.unparse(node))
-            if path.is_relative_to(JUDGE / "catalogue") and code in learner_side:
+            if (path.is_relative_to(JUDGE / "catalogue") and code in learner_side) or code in shown:
                 continue
             if (len(code) >= MIN_LENGTH and code not in public and code not in documented
                     and not code.startswith(("raise", "yieldCase("))):

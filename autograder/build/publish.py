@@ -31,13 +31,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
 from autograder.build import leakscan
+from autograder.build.book import build_book
 from autograder.course import REPO, Course, chapters
 
 log = logging.getLogger("autograder")
@@ -58,18 +58,20 @@ def _normalise(url: str) -> str:
     return re.sub(r"(\.git)?/*$", "", (url or "").strip().lower())
 
 
-def learner_repository(config: dict | None = None) -> tuple[str, str]:
-    """``(url, branch)`` of the repository learners get, from ``sphinx.config.learner_repository``.
+def learner_repository(config: dict | None = None, edition: str = "class") -> tuple[str, str]:
+    """``(url, branch)`` of the repository an edition is published to, from ``sphinx.config.learner_repository``.
 
+    ``url`` for the class edition, ``self_study_url`` for the self-study one.
     Refuses a missing setting, and one that names the course repository
     itself (its ``repository.url``): that repository holds the answers.
     """
     config = yaml.safe_load(CONFIG.read_text()) if config is None else config
     setting = ((config.get("sphinx") or {}).get("config") or {}).get("learner_repository") or {}
-    url, branch = str(setting.get("url") or ""), str(setting.get("branch") or "main")
+    key = "self_study_url" if edition == "self-study" else "url"
+    url, branch = str(setting.get(key) or ""), str(setting.get("branch") or "main")
     if not url:
-        raise PublishError("set sphinx.config.learner_repository.url in _config.yml: the public repository "
-                           "learners get (the course repository holds the answers)")
+        raise PublishError(f"set sphinx.config.learner_repository.{key} in _config.yml: the public repository "
+                           f"of the {edition} edition (the course repository holds the answers)")
     course_url = (config.get("repository") or {}).get("url", "")
     if _normalise(url) == _normalise(course_url):
         raise PublishError(f"learner_repository.url is the course repository ({course_url}), which holds the "
@@ -87,30 +89,6 @@ def _pins(names) -> list[str]:
     if missing:
         raise PublishError(f"requirements.lock pins no {missing}")
     return [pins[n.lower()] for n in names]
-
-
-def build_site(out: Path, edition: str) -> Path:
-    """Build the book for ``edition`` into ``out``; returns its ``html`` folder.
-
-    Executes no chapter twice: the build shares ``make site``'s execution cache.
-    """
-    config = yaml.safe_load(CONFIG.read_text())
-    config.setdefault("execute", {})["cache"] = str(REPO / "_build" / ".jupyter_cache")
-    config.setdefault("sphinx", {}).setdefault("config", {})["nncourse_edition"] = edition
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="_config.", dir=REPO / "_build"
-                                     if (REPO / "_build").is_dir() else None, delete=False) as fh:
-        yaml.safe_dump(config, fh, sort_keys=False, allow_unicode=True)
-        config_path = Path(fh.name)
-    try:
-        jupyter_book = Path(sys.executable).parent / "jupyter-book"
-        proc = subprocess.run([str(jupyter_book), "build", str(REPO), "--config", str(config_path),
-                               "--path-output", str(out), "--warningiserror", "--nitpick", "--keep-going"],
-                              cwd=REPO, capture_output=True, text=True)
-    finally:
-        config_path.unlink(missing_ok=True)
-    if proc.returncode != 0:
-        raise PublishError(f"the book did not build for the {edition} edition:\n{proc.stdout[-3000:]}")
-    return out / "_build" / "html"
 
 
 def _readme(edition: str, url: str, site: str) -> str:
@@ -180,7 +158,11 @@ def _copy_public(dest: Path, edition: str, url: str, site: str) -> None:
 def check_no_leaks(dest: Path, edition: str, course: Course | None = None) -> None:
     """Fail, naming file and function, if anything secret is in ``dest`` (see the module docstring)."""
     answers = edition == "class"
-    found = leakscan.scan([dest], leakscan.fingerprints(leakscan.secret_sources(answers=answers)))
+    # The self-study edition shows the answer module, so a catalogue fragment that is also a line of the
+    # answer (a shared helper such as the sigmoid) is public there; the rest of the catalogue is not.
+    prints = leakscan.fingerprints(leakscan.secret_sources(answers=answers),
+                                   public_sources=() if answers else leakscan.answer_sources())
+    found = leakscan.scan([dest], prints)
     problems = [f"{path.relative_to(dest)}: contains {origin}" for path, _, origin in found]
     if course is not None:
         secret = course.secret()
@@ -217,7 +199,7 @@ def publish(dest: Path, edition: str = "class", site: Path | None = None, course
     """
     if edition not in EDITIONS:
         raise PublishError(f"edition must be one of {EDITIONS}, not {edition!r}")
-    url, branch = learner_repository()
+    url, branch = learner_repository(edition=edition)
     dest = Path(dest).resolve()
     if dest.is_relative_to(REPO):
         raise PublishError(f"{dest} is inside the course repository: publish somewhere else")
@@ -227,7 +209,7 @@ def publish(dest: Path, edition: str = "class", site: Path | None = None, course
         shutil.rmtree(dest)
     with tempfile.TemporaryDirectory(prefix="nncourse-publish-") as tmp:
         staging = Path(tmp) / "edition"
-        html = Path(site) if site is not None else build_site(Path(tmp) / "book", edition)
+        html = Path(site) if site is not None else build_book(Path(tmp) / "book", edition=edition)
         baseurl = str((yaml.safe_load(CONFIG.read_text()).get("html") or {}).get("baseurl", ""))
         _copy_public(staging, edition, url, baseurl)
         shutil.copytree(html, staging / "docs", ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))

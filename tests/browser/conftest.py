@@ -1,17 +1,11 @@
-"""Fixtures of the browser tests: Debian's Chromium, the built site served on 127.0.0.1, one browser per session."""
+"""Fixtures of the browser tests: the built site served on 127.0.0.1, each page probed once.
+
+The session's one Chromium (``chromium``, ``browser``) lives in ``tests/conftest.py``: Playwright's
+sync API runs an event loop while it is open, so every test that needs a browser shares that one.
+"""
 import pytest
-from browser.harness import chapter_pages, ensure_chromium, launch, serve
+from browser.harness import chapter_pages, serve
 from browser.probes import desktop_report, narrow_report
-from playwright.sync_api import sync_playwright
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """``/usr/bin/chromium``, installed from Debian's packages when missing (needs root)."""
-    try:
-        return ensure_chromium()
-    except RuntimeError as err:
-        pytest.fail(f"Debian's Chromium is needed for the browser tests: {err}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -19,14 +13,6 @@ def site_url(built_site):
     """Base URL (trailing slash) of the session's built site, served over http from a thread."""
     with serve(built_site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser(chromium):
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
