@@ -44,6 +44,17 @@ EXERCISES_LOCALE = REPO / "exercises" / "locale"
 METADATA = "nncourse"
 
 
+def N_(message: str) -> str:
+    """``message`` itself: marks a message of the grader for the ``autograder`` catalogue (gettext's ``N_``).
+
+    The feedback is composed in English, then written in the notebook's
+    language by ``Catalogue("autograder", language)``, which also translates
+    an f-string's message once its values are in (see :class:`Catalogue`).
+    ``make translations`` extracts every ``N_(...)`` of ``autograder/``.
+    """
+    return message
+
+
 def check_language(language: str) -> str:
     """``language`` itself if the course has it; else ValueError naming the languages it has."""
     if language not in LANGUAGES:

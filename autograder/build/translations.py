@@ -20,7 +20,7 @@ they live):
     strings with words of the practice modules ``coursekit/practice/<slug>.py``
     (labels, hints, problems: their helpers translate them);
 ``autograder``
-    the feedback: the calls ``_("...")`` of the grader, and the words of its
+    the feedback: the calls ``N_("...")`` of the grader, and the words of its
     data: the kinds of case (``CATEGORIES``), the known mistakes' names and
     explanations, and the labels of the hidden cases (drawn with
     :data:`LABEL_SEEDS` seeds, their numbers made holes).
@@ -138,7 +138,7 @@ def label_message(label: str) -> str:
 
 
 def autograder_messages() -> list[str]:
-    """The ``autograder`` catalogue: the grader's ``_(...)`` calls, then the words of its data."""
+    """The ``autograder`` catalogue: the grader's ``N_(...)`` calls, then the words of its data."""
     import numpy as np
 
     from autograder.exercise import all_exercises
@@ -149,7 +149,7 @@ def autograder_messages() -> list[str]:
     def data(text: str) -> str:
         return text.replace("{", "{{").replace("}", "}}")
 
-    found = [m for path in sorted(package.rglob("*.py")) for m in calls(path, {"_"})]
+    found = [m for path in sorted(package.rglob("*.py")) for m in calls(path, {"N_"})]
     for category in CATEGORIES.values():
         found += [data(category.name), data(category.explanation)]
     labels = []
