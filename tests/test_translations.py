@@ -177,3 +177,34 @@ def test_feedback_is_written_in_the_notebooks_language():
     assert lead in other and "hidden cases failed" not in other
     assert f"/{folder(OTHERS[0])}/book/activations.html#" in other
     assert judged.record() == json.loads(json.dumps(judged.record()))  # the record stays language-neutral
+
+
+# -- the Chinese site ----------------------------------------------------------------------------
+
+def test_the_chinese_search_knows_the_glossarys_terms_as_words():
+    """jieba with the glossary's terms: 批量归一化 is indexed whole and by its parts (search finds either)."""
+    import jieba
+
+    from autograder.build.book import glossary_terms, search_dictionary
+
+    assert {"批量归一化", "权重初始化", "学习率"} <= set(glossary_terms())
+    tokenizer = jieba.Tokenizer()
+    assert "批量归一化" not in tokenizer.lcut_for_search("本章讲批量归一化。")  # why the dictionary is needed
+    tokenizer.load_userdict(str(search_dictionary()))
+    words = tokenizer.lcut_for_search("本章讲批量归一化与权重初始化。")
+    assert {"批量归一化", "归一化", "权重初始化", "初始化"} <= set(words)
+
+
+@pytest.mark.slow
+def test_make_site_builds_every_page_in_both_languages(built_site):
+    """The same pages under zh/, marked Chinese, with a search index of Chinese words (jieba)."""
+    english = sorted(p.relative_to(built_site) for p in built_site.glob("book/*.html"))
+    assert english
+    for language in OTHERS:
+        root = built_site / folder(language)
+        assert sorted(p.relative_to(root) for p in root.glob("book/*.html")) == english
+        page = (root / "book" / "normalization.html").read_text(encoding="utf-8")
+        assert f'<html lang="{language.replace("_", "-")}"' in page
+        index = (root / "searchindex.js").read_text(encoding="utf-8")
+        terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+        assert {"批量归一化", "归一化", "初始化"} <= set(terms)

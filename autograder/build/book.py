@@ -120,7 +120,45 @@ def book_config(edition: str = "class", language: str = "en") -> dict:
         html = config.setdefault("html", {})
         if html.get("baseurl"):
             html["baseurl"] = html["baseurl"].rstrip("/") + "/" + folder(language) + "/"
+    if language == "zh_CN":
+        sphinx["html_search_options"] = {"dict": str(search_dictionary())}
     return config
+
+
+GLOSSARY = REPO / "book" / "glossary.md"
+#: The heading of the glossary's Chinese -> English table.
+_CHINESE_TERMS = "## Terms from the source notes"
+
+
+def glossary_terms() -> list[str]:
+    """The Chinese terms of the glossary's table (its first column, ``权重 / 偏置`` being two terms)."""
+    text = GLOSSARY.read_text(encoding="utf-8")
+    table = text[text.index(_CHINESE_TERMS):].split("\n## ", 1)[0]
+    terms = []
+    rows = [line for line in table.splitlines() if line.startswith("|")][2:]  # after the header and its rule
+    for line in rows:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if re.search(r"[\u4e00-\u9fff]", cells[0]):
+            terms += [t.strip() for t in cells[0].split("/") if re.search(r"[\u4e00-\u9fff]", t)]
+    return list(dict.fromkeys(terms))
+
+
+def search_dictionary() -> Path:
+    """A jieba user dictionary of the glossary's Chinese terms, for the Chinese site's search index.
+
+    Sphinx's Chinese search splits the pages into words with jieba; a term
+    jieba does not know (批量归一化) is split into smaller words (批量, 归一化),
+    so a search for the whole term finds nothing. With the glossary's terms
+    as words, jieba's search mode indexes the term and its parts: 批量归一化
+    and 归一化 both find the batch-normalization pages. Written into
+    ``_build`` (generated, like the site) from the glossary, the one list of terms.
+    """
+    path = BUILD / "search-dictionary.zh_CN.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{term}\n" for term in glossary_terms())
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _sphinx(source: str, output: str, doctrees: str, config: str, toc: str, builder: str) -> int:
