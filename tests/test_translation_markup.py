@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(p for p in REPO.rglob("*.po") if not {".venv", "_build"} & set(p.relative_to(REPO).parts))
 
 #: ``{role}`content``` (MyST roles), taken out first so that their backticks are not code spans.
-ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+#: Not after a word character: ``W{l}`` in code is a name with a placeholder, not a role.
+ROLE = re.compile(r"(?<![A-Za-z0-9_}])\{([\w:-]+)\}`([^`]*)`")
 #: Display maths ``$$...$$``, then inline maths ``$...$`` (a ``\$`` is a dollar sign, not maths).
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)\$")
@@ -110,6 +111,7 @@ def test_the_check_catches_changed_markup(original, translation, kind):
     ("a {term}`pre-activation`", "一个{term}`预激活 <pre-activation>`"),
     ("see {ref}`the BN section <sec-bn>` and {doc}`perceptron`", "见{ref}`批量归一化一节 <sec-bn>`和{doc}`perceptron`"),
     ("costs \\$5 and $x$", "花费 \\$5，以及 $x$"),
+    ("computes `h @ W{l} + b{l}`, so `W{l}`\n  has shape `(D, M)`", "计算 `h @ W{l} + b{l}`，所以 `W{l}` 的形状是 `(D, M)`"),
 ])
 def test_the_check_accepts_reordered_words(original, translation):
     assert problems(original, translation) == []
