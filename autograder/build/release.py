@@ -64,9 +64,11 @@ def setup(root: Path, slugs: list[str] | None = None, url: str | None = None, la
     parallel or multi-machine grading); without it the course keeps what it
     had, or nbgrader's SQLite file. An existing secret is never replaced.
     ``language`` is the language of the notebooks learners get. Their graded
-    cells are the same in every language, so a course also grades the
-    notebooks of another language (``exercises/zh/<slug>.ipynb``, handed out
-    beside the release), each with feedback in its own language.
+    cells are the same in every language, so a course also scores the
+    notebooks of another language (``exercises/zh/<slug>.ipynb``) alike, with
+    the hidden tests' feedback in the notebook's language; but nbgrader
+    restores a submission's locked cells (instructions, helpers) from this
+    course's release, so those come back in the course's language.
     """
     root.mkdir(parents=True, exist_ok=True)
     course = Course(root)
