@@ -59,7 +59,7 @@ import nbformat
 from autograder.build.localize import translate_code, translate_markdown
 from autograder.course import site_url
 from autograder.exercise import Exercise, TemplateError, directive, parse_tests, solution_id, tests_id
-from autograder.i18n import METADATA, Catalogue, check_language, folder
+from autograder.i18n import METADATA, N_, Catalogue, check_language, folder
 
 
 def assemble(template: Path, language: str = "en") -> nbformat.NotebookNode:
@@ -279,8 +279,8 @@ def _include_source(module_name, included=frozenset(), language="en"):
         lines = _set_language(tree, lines, language)
     source = "\n".join(line for i, line in enumerate(lines) if i not in drop).lstrip("\n")
     source = re.sub(r"\n{4,}", "\n\n\n", source)
-    header = Catalogue("autograder", language)(f"Helpers from the course's {module_name} (you may use them, "
-                                               "no need to read them).")
+    header = Catalogue("autograder", language)(N_(f"Helpers from the course's {module_name} (you may use them, "
+                                                  "no need to read them)."))
     return f"# {header}\n" + source
 
 
