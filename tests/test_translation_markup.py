@@ -111,7 +111,8 @@ def test_the_check_catches_changed_markup(original, translation, kind):
     ("a {term}`pre-activation`", "一个{term}`预激活 <pre-activation>`"),
     ("see {ref}`the BN section <sec-bn>` and {doc}`perceptron`", "见{ref}`批量归一化一节 <sec-bn>`和{doc}`perceptron`"),
     ("costs \\$5 and $x$", "花费 \\$5，以及 $x$"),
-    ("computes `h @ W{l} + b{l}`, so `W{l}`\n  has shape `(D, M)`", "计算 `h @ W{l} + b{l}`，所以 `W{l}` 的形状是 `(D, M)`"),
+    ("computes `h @ W{l} + b{l}`, so `W{l}`\n  has shape `(D, M)`",
+     "计算 `h @ W{l} + b{l}`，所以 `W{l}` 的形状是 `(D, M)`"),
 ])
 def test_the_check_accepts_reordered_words(original, translation):
     assert problems(original, translation) == []

@@ -66,6 +66,30 @@ def test_every_message_of_every_page_is_translated(page, language):
     assert not left, f"{path.relative_to(REPO)}: {len(left)} message(s) to translate:\n  " + "\n  ".join(left[:20])
 
 
+@pytest.mark.slow
+@BOOK_IN_TRANSLATION
+def test_the_book_catalogues_hold_every_message_of_their_page(tmp_path):
+    """An English edit of a page without ``make translations`` fails here (Sphinx's gettext builder, as there)."""
+    from babel.messages.pofile import read_po
+
+    from autograder.build.book import build_book
+
+    pots = build_book(tmp_path / "gettext", builder="gettext")
+    stale = []
+    for pot in sorted(pots.rglob("*.pot")):
+        page = str(pot.relative_to(pots).with_suffix(""))
+        if page == "sphinx":
+            continue
+        with pot.open("rb") as fh:
+            wanted = {m.id for m in read_po(fh) if m.id}
+        for language in OTHERS:
+            path = _book_catalogue(page, language)
+            with path.open("rb") as fh:
+                known = {m.id for m in read_po(fh) if m.id}
+            stale += [f"{path.relative_to(REPO)} lacks {m[:80]!r}" for m in sorted(wanted - known)]
+    assert not stale, f"run `make translations` ({len(stale)} messages):\n  " + "\n  ".join(stale[:20])
+
+
 @pytest.mark.parametrize("language", OTHERS)
 def test_every_catalogue_is_a_page_of_the_book(language):
     """A page removed from ``_toc.yml`` takes its catalogue with it (no page in one language only)."""
