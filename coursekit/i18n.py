@@ -1,4 +1,4 @@
-"""Messages in the learner's language: `tr("...")` is the translation of an English message.
+"""Messages in the learner's language: `_tr("...")` is the translation of an English message.
 
 The checks are written in English. A notebook in another language sets
 `LANGUAGE` and fills `MESSAGES` with that language's translations (the
@@ -7,13 +7,15 @@ Chinese notebooks do so in their helpers cell, from the catalogue
 message stays English.
 
 A message may be an f-string whose values are only known at run time:
-`tr(f"{n} of {total} checks failed")`. Its catalogue entry writes the values
+`_tr(f"{n} of {total} checks failed")`. Its catalogue entry writes the values
 as numbered holes, `{0} of {1} checks failed`, and so does its translation
 (`{1} 项检查中有 {0} 项未通过`), which may put them in another order; the
 values themselves are translated too when they are messages.
 
 (Not `_`, gettext's usual name: in a notebook, IPython rebinds `_` to the
-last result shown.)
+last result shown. Not `tr` either: the helpers are pasted into the
+notebook and share its namespace, where a learner's or a Lab's `tr` (a
+training split) would replace it.)
 """
 import re
 
@@ -84,6 +86,6 @@ def use(language, table):
     LANGUAGE, _translate = language, Messages(table)
 
 
-def tr(text):
+def _tr(text):
     """`text` in the notebook's language (see the module's docstring)."""
     return _translate(text)

@@ -16,7 +16,7 @@ they live):
     an exercise template's Markdown blocks, comments and printed strings
     (:mod:`autograder.build.localize`);
 ``coursekit``
-    the checks' messages: the calls ``tr("...")`` of ``coursekit``, and the
+    the checks' messages: the calls ``_tr("...")`` of ``coursekit``, and the
     strings with words of the practice modules ``coursekit/practice/<slug>.py``
     (labels, hints, problems: their helpers translate them);
 ``autograder``
@@ -25,7 +25,7 @@ they live):
     explanations, and the labels of the hidden cases (drawn with
     :data:`LABEL_SEEDS` seeds, their numbers made holes).
 
-A message written as an f-string (``tr(f"{n} of {total} checks failed")``)
+A message written as an f-string (``_tr(f"{n} of {total} checks failed")``)
 is extracted with numbered holes (``{0} of {1} checks failed``); messages of
 the course's code are in ``str.format`` syntax (literal braces doubled), an
 exercise's exactly as the template writes them.
@@ -120,9 +120,9 @@ def site_messages() -> list[str]:
 
 
 def coursekit_messages() -> list[str]:
-    """The ``coursekit`` catalogue: ``tr(...)`` calls, then the practice modules' strings."""
+    """The ``coursekit`` catalogue: ``_tr(...)`` calls, then the practice modules' strings."""
     package = REPO / "coursekit"
-    found = [m for path in sorted(package.rglob("*.py")) for m in calls(path, {"tr"})]
+    found = [m for path in sorted(package.rglob("*.py")) for m in calls(path, {"_tr"})]
     for slug in chapters():
         practice = package / "practice" / f"{slug}.py"
         if practice.is_file():

@@ -16,7 +16,7 @@ It prints one ✓ or ✗ line per kind of input and returns True when all pass.
 Messages: every string of a chapter's module with words in it (a check's
 label and hint, a `Mismatch`'s problem, an expectation's `what`) is a message
 of the catalogue `coursekit.po` (`make translations` finds them); the
-helpers here pass each through `tr` (`coursekit.i18n`) as they print it.
+helpers here pass each through `_tr` (`coursekit.i18n`) as they print it.
 """
 import copy
 import warnings
@@ -25,7 +25,7 @@ import numpy as np
 
 from coursekit.checking import describe_exception, record, report
 from coursekit.gradcheck import numerical_gradient
-from coursekit.i18n import tr
+from coursekit.i18n import _tr
 
 #: The seed of every practice input. Public on purpose: the hidden tests draw theirs from a secret one.
 PUBLIC_SEED = 20260101
@@ -91,11 +91,11 @@ def call(function, *args, **kwargs):
     result = function(*args, **kwargs)
     for i, (b, a) in enumerate(zip(before[0], args)):
         if not _same(b, a):
-            raise Mismatch(tr(f"your function changed its argument {i + 1} ({type(a).__name__}): "
+            raise Mismatch(_tr(f"your function changed its argument {i + 1} ({type(a).__name__}): "
                               "build a new one instead of modifying the one you were given"))
     for name in before[1]:
         if not _same(before[1][name], kwargs[name]):
-            raise Mismatch(tr(f"your function changed its argument {name}: build a new one instead"))
+            raise Mismatch(_tr(f"your function changed its argument {name}: build a new one instead"))
     return result
 
 
@@ -108,16 +108,16 @@ def _index(idx):
 def expect(condition, problem):
     """Raise `Mismatch` with `problem` unless `condition` holds."""
     if not bool(condition):
-        raise Mismatch(tr(problem))
+        raise Mismatch(_tr(problem))
 
 
 def expect_array(got, what="the result"):
     """`got` must be a NumPy array (not None, a list or a number)."""
-    what = tr(what)
+    what = _tr(what)
     if got is None:
-        raise Mismatch(tr(f"{what} is None (a missing `return`?)"))
+        raise Mismatch(_tr(f"{what} is None (a missing `return`?)"))
     if not isinstance(got, np.ndarray):
-        raise Mismatch(tr(f"{what} is a {type(got).__name__}, expected a NumPy array"))
+        raise Mismatch(_tr(f"{what} is a {type(got).__name__}, expected a NumPy array"))
     return got
 
 
@@ -125,11 +125,11 @@ def expect_shape(got, shape, what="the result"):
     """`got` must be an array of shape `shape`."""
     got = expect_array(got, what)
     if got.shape != tuple(shape):
-        what, shape = tr(what), tuple(shape)
+        what, shape = _tr(what), tuple(shape)
         if got.size == int(np.prod(shape)) and got.size > 1:
-            raise Mismatch(tr(f"{what} has shape {got.shape}, expected {shape} (the right number of values: "
+            raise Mismatch(_tr(f"{what} has shape {got.shape}, expected {shape} (the right number of values: "
                               "an axis too many or too few, or transposed?)"))
-        raise Mismatch(tr(f"{what} has shape {got.shape}, expected {shape}"))
+        raise Mismatch(_tr(f"{what} has shape {got.shape}, expected {shape}"))
     return got
 
 
@@ -138,60 +138,60 @@ def expect_dtype(got, dtype, what="the result"):
     got = expect_array(got, what)
     dtype = np.dtype(dtype)
     if got.dtype != dtype:
-        what = tr(what)
+        what = _tr(what)
         if dtype == np.float32 and got.dtype == np.float64:
-            raise Mismatch(tr(f"{what} has dtype {got.dtype}, expected {dtype} (float32 in gives float32 out: "
+            raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype} (float32 in gives float32 out: "
                               "look for an array or constant that made it float64)"))
         if got.dtype == np.bool_:
-            raise Mismatch(tr(f"{what} has dtype {got.dtype}, expected {dtype} (True/False values: turn them "
+            raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype} (True/False values: turn them "
                               "into numbers with .astype(...))"))
         if np.issubdtype(got.dtype, np.integer):
-            raise Mismatch(tr(f"{what} has dtype {got.dtype}, expected {dtype} (integer input should give "
+            raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype} (integer input should give "
                               "floating output: convert it first)"))
-        raise Mismatch(tr(f"{what} has dtype {got.dtype}, expected {dtype}"))
+        raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype}"))
     return got
 
 
 def expect_float(got, what="the result"):
     """`got` must be a Python float (not a NumPy number or an array)."""
     if type(got) is not float:
-        raise Mismatch(tr(f"{tr(what)} is a {type(got).__name__}, expected a Python float (use float(...))"))
+        raise Mismatch(_tr(f"{_tr(what)} is a {type(got).__name__}, expected a Python float (use float(...))"))
     return got
 
 
 def expect_finite(got, what="the result"):
     """No NaN and no inf in `got`."""
     arr = np.asarray(got, dtype=np.float64)
-    what = tr(what)
+    what = _tr(what)
     if np.isnan(arr).any():
         if not arr.ndim:
-            raise Mismatch(tr(f"{what} is NaN (0/0, inf - inf, or an exp that overflowed?)"))
+            raise Mismatch(_tr(f"{what} is NaN (0/0, inf - inf, or an exp that overflowed?)"))
         index = _index(np.argwhere(np.isnan(arr))[0])
-        raise Mismatch(tr(f"{what} contains NaN at index {index} (0/0, inf - inf, or an exp that overflowed?)"))
+        raise Mismatch(_tr(f"{what} contains NaN at index {index} (0/0, inf - inf, or an exp that overflowed?)"))
     if np.isinf(arr).any():
         if not arr.ndim:
-            raise Mismatch(tr(f"{what} is inf (an exp that overflowed, or a division by zero?)"))
+            raise Mismatch(_tr(f"{what} is inf (an exp that overflowed, or a division by zero?)"))
         index = _index(np.argwhere(np.isinf(arr))[0])
-        raise Mismatch(tr(f"{what} contains inf at index {index} (an exp that overflowed, or a division by zero?)"))
+        raise Mismatch(_tr(f"{what} contains inf at index {index} (an exp that overflowed, or a division by zero?)"))
     return got
 
 
 def expect_close(got, expected, what="the result", rtol=1e-7, atol=1e-10):
     """`|got - expected| <= atol + rtol |expected|` everywhere, with shapes equal."""
     expected = np.asarray(expected, dtype=np.float64)
-    what = tr(what)
+    what = _tr(what)
     if got is None:
-        raise Mismatch(tr(f"{what} is None, expected numbers"))
+        raise Mismatch(_tr(f"{what} is None, expected numbers"))
     if isinstance(got, (str, bytes, dict, set)):
-        raise Mismatch(tr(f"{what} is a {type(got).__name__}, expected numbers"))
+        raise Mismatch(_tr(f"{what} is a {type(got).__name__}, expected numbers"))
     try:
         arr = np.asarray(got)
     except Exception:
-        raise Mismatch(tr(f"{what} is a {type(got).__name__} NumPy cannot read as an array of numbers")) from None
+        raise Mismatch(_tr(f"{what} is a {type(got).__name__} NumPy cannot read as an array of numbers")) from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise Mismatch(tr(f"{what} holds values of type {arr.dtype}, expected numbers"))
+        raise Mismatch(_tr(f"{what} holds values of type {arr.dtype}, expected numbers"))
     if arr.shape != expected.shape:
-        raise Mismatch(tr(f"{what} has shape {arr.shape}, expected {expected.shape}"))
+        raise Mismatch(_tr(f"{what} has shape {arr.shape}, expected {expected.shape}"))
     arr = arr.astype(np.float64)
     diff = np.abs(arr - expected)
     with np.errstate(invalid="ignore"):
@@ -200,9 +200,9 @@ def expect_close(got, expected, what="the result", rtol=1e-7, atol=1e-10):
         return got
     score = np.where(bad, np.where(np.isnan(diff), np.inf, diff), -1.0)
     if not diff.ndim:
-        raise Mismatch(tr(f"{what} is off: expected {expected:.8g}, got {arr:.8g}"))
+        raise Mismatch(_tr(f"{what} is off: expected {expected:.8g}, got {arr:.8g}"))
     idx = np.unravel_index(np.argmax(score), diff.shape)
-    raise Mismatch(tr(f"{what}: {int(bad.sum())} of {bad.size} values off at index {_index(idx)}: "
+    raise Mismatch(_tr(f"{what}: {int(bad.sum())} of {bad.size} values off at index {_index(idx)}: "
                       f"expected {expected[idx]:.8g}, got {arr[idx]:.8g}"))
 
 
@@ -215,7 +215,7 @@ def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
     numeric = numerical_gradient(f, x, dout)
     got = expect_array(analytic, what)
     if got.shape != numeric.shape:
-        raise Mismatch(tr(f"{tr(what)} has shape {got.shape}, expected {numeric.shape} (the shape of the input)"))
+        raise Mismatch(_tr(f"{_tr(what)} has shape {got.shape}, expected {numeric.shape} (the shape of the input)"))
     got = got.astype(np.float64)
     expect_finite(got, what)
     diff = np.abs(got - numeric)
@@ -223,7 +223,7 @@ def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
     bad = (rel > tol) & (diff > atol)
     if bad.any():
         idx = np.unravel_index(np.argmax(np.where(bad, diff, -1.0)), diff.shape)
-        raise Mismatch(tr(f"{tr(what)} differs from the numerical gradient at {int(bad.sum())} of {bad.size} "
+        raise Mismatch(_tr(f"{_tr(what)} differs from the numerical gradient at {int(bad.sum())} of {bad.size} "
                           f"entries; at index {_index(idx)}: numerical {numeric[idx]:.6g}, yours {got[idx]:.6g}"))
     return got
 
@@ -231,7 +231,7 @@ def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
 def first(result, what="the result"):
     """The first element of a `(out, cache)` pair, with a clear message if it is not a pair."""
     if not isinstance(result, (tuple, list)):
-        raise Mismatch(tr(f"your function returned a {type(result).__name__}, expected a pair (out, cache)"))
+        raise Mismatch(_tr(f"your function returned a {type(result).__name__}, expected a pair (out, cache)"))
     return result[0]
 
 
@@ -255,10 +255,10 @@ class Practice:
         self._last_problem = None
         self.rng = np.random.default_rng(PUBLIC_SEED)
         if uses:
-            print(tr(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed; these checks "
+            print(_tr(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed; these checks "
                      f"also call your {uses}):"))
         else:
-            print(tr(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed):"))
+            print(_tr(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed):"))
 
     def check(self, label, test, hint=""):
         """Run `test()`; print `✓ label` if it returns, else `✗ label: what is wrong`.
@@ -273,19 +273,19 @@ class Practice:
         except NotImplementedError:
             raise
         except Mismatch as problem:
-            self._fail(label, tr(str(problem)), hint)
+            self._fail(label, _tr(str(problem)), hint)
         except Exception as exc:
-            self._fail(label, tr("raised") + " " + describe_exception(exc, indent="    "), hint)
+            self._fail(label, _tr("raised") + " " + describe_exception(exc, indent="    "), hint)
         else:
-            report(f"  ✓ {tr(label)}")
+            report(f"  ✓ {_tr(label)}")
             record(True)
 
     def _fail(self, label, problem, hint):
         self.failed += 1
         if problem == self._last_problem:  # one cause, many symptoms: say it once
-            report("  ✗ " + tr(f"{label}: the same problem"), failed=True)
+            report("  ✗ " + _tr(f"{label}: the same problem"), failed=True)
         else:
-            report(f"  ✗ {tr(label)}: {problem}" + ("\n    " + tr(f"Hint: {hint}") if hint else ""), failed=True)
+            report(f"  ✗ {_tr(label)}: {problem}" + ("\n    " + _tr(f"Hint: {hint}") if hint else ""), failed=True)
         self._last_problem = problem
         record(False)
 
