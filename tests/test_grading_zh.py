@@ -86,3 +86,23 @@ def test_the_feedback_is_in_the_notebooks_language(graded):
     passed = html.unescape((course / "feedback" / "ada" / "activations" / "activations.html").read_text())
     assert "hidden cases passed" not in passed and translate("{0}: all {1} hidden cases passed.") != \
         "{0}: all {1} hidden cases passed."
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_solved_chinese_notebook_runs_to_the_end_in_chinese(plain_kernel, slug, tmp_path):
+    """Solved and run, Lab included, in a kernel with NumPy and Matplotlib only: every check passes and
+    the checks and the summary speak Chinese (the helpers cell carries the catalogue)."""
+    from nbclient import NotebookClient
+    from test_publish import _solved
+
+    notebook = tmp_path / f"{slug}.ipynb"
+    notebook.write_bytes((REPO / "exercises" / folder(LANGUAGE) / f"{slug}.ipynb").read_bytes())
+    _solved(notebook, slug)
+    nb = nbformat.read(notebook, as_version=4)
+    NotebookClient(nb, kernel_name=plain_kernel, timeout=600, allow_errors=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "✗" not in text, text[-2000:]
+    words = Catalogue("coursekit", LANGUAGE)
+    assert words("Your visible and practice checks, per graded function:") in text
+    assert "Your visible and practice checks" not in text
