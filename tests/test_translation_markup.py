@@ -28,7 +28,7 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)\$")
 CODE = re.compile(r"(`+)(.+?)\1", re.S)
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 #: Sphinx/Python placeholders in messages of the course's own catalogues: ``{name}``, ``%(name)s``, ``%s``.
-PLACEHOLDER = re.compile(r"(?<![{`])\{[A-Za-z_][\w.]*(?:![rsa])?(?::[^{}]*)?\}(?!`)|%\(\w+\)[sdrf]|%[sdrf]")
+PLACEHOLDER = re.compile(r"(?<![{`])\{(?:[A-Za-z_][\w.]*|\d+)?(?:![rsa])?(?::[^{}]*)?\}(?!`)|%\(\w+\)[sdrf]|%[sdrf]")
 #: Roles that refer to something: their target must come through unchanged (their shown text may be translated).
 #: ``{term}`` is compared without case, as Sphinx looks terms up; ``{glue:*}`` and ``{math}`` are compared whole.
 NAMED_ROLES = {"doc", "ref", "numref", "eq", "cite", "cite:p", "cite:t", "download", "func", "class",
@@ -99,6 +99,7 @@ def test_translations_keep_maths_code_and_references(path):
     ("it is {glue:text}`gain:.2f`", "它是 {glue:text}`gain:.1f`", "other roles"),
     ("read [the guide](how-to-use.md)", "阅读[指南](intro.md)", "link targets"),
     ("expected {expected}, got {got}", "期望 {expected}，得到 {actual}", "placeholders"),
+    ("{0} of {1} cases", "{1} 个用例中的 {1} 个", "placeholders"),
 ])
 def test_the_check_catches_changed_markup(original, translation, kind):
     assert any(p.startswith(kind) for p in problems(original, translation))
@@ -110,6 +111,7 @@ def test_the_check_catches_changed_markup(original, translation, kind):
     ("a {term}`pre-activation`", "一个{term}`预激活 <pre-activation>`"),
     ("see {ref}`the BN section <sec-bn>` and {doc}`perceptron`", "见{ref}`批量归一化一节 <sec-bn>`和{doc}`perceptron`"),
     ("costs \\$5 and $x$", "花费 \\$5，以及 $x$"),
+    ("{0} of {1} cases", "{1} 个用例中的 {0} 个"),
 ])
 def test_the_check_accepts_reordered_words(original, translation):
     assert problems(original, translation) == []
