@@ -29,7 +29,7 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)\$")
 CODE = re.compile(r"(`+)(.+?)\1", re.S)
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 #: Sphinx/Python placeholders in messages of the course's own catalogues: ``{name}``, ``%(name)s``, ``%s``.
-PLACEHOLDER = re.compile(r"(?<![{`])\{[A-Za-z_][\w.]*(?:![rsa])?(?::[^{}]*)?\}(?!`)|%\(\w+\)[sdrf]|%[sdrf]")
+PLACEHOLDER = re.compile(r"(?<![{`])\{(?:[A-Za-z_][\w.]*|\d+)?(?:![rsa])?(?::[^{}]*)?\}(?!`)|%\(\w+\)[sdrf]|%[sdrf]")
 #: Roles that refer to something: their target must come through unchanged (their shown text may be translated).
 #: ``{term}`` is compared without case, as Sphinx looks terms up; ``{glue:*}`` and ``{math}`` are compared whole.
 NAMED_ROLES = {"doc", "ref", "numref", "eq", "cite", "cite:p", "cite:t", "download", "func", "class",
@@ -100,6 +100,7 @@ def test_translations_keep_maths_code_and_references(path):
     ("it is {glue:text}`gain:.2f`", "它是 {glue:text}`gain:.1f`", "other roles"),
     ("read [the guide](how-to-use.md)", "阅读[指南](intro.md)", "link targets"),
     ("expected {expected}, got {got}", "期望 {expected}，得到 {actual}", "placeholders"),
+    ("{0} of {1} cases", "{1} 个用例中的 {1} 个", "placeholders"),
 ])
 def test_the_check_catches_changed_markup(original, translation, kind):
     assert any(p.startswith(kind) for p in problems(original, translation))
@@ -113,6 +114,7 @@ def test_the_check_catches_changed_markup(original, translation, kind):
     ("costs \\$5 and $x$", "花费 \\$5，以及 $x$"),
     ("computes `h @ W{l} + b{l}`, so `W{l}`\n  has shape `(D, M)`",
      "计算 `h @ W{l} + b{l}`，所以 `W{l}` 的形状是 `(D, M)`"),
+    ("{0} of {1} cases", "{1} 个用例中的 {0} 个"),
 ])
 def test_the_check_accepts_reordered_words(original, translation):
     assert problems(original, translation) == []
