@@ -249,7 +249,7 @@ def update_catalogues(languages=tuple(lang for lang in LANGUAGES if lang != "en"
                        capture_output=True, text=True)
     catalogues = sorted(p for language in languages for p in (LOCALE / language / "LC_MESSAGES").rglob("*.po"))
     for path in catalogues:
-        fill_untranslatable(path)
+        tidy_catalogue(path)
     return catalogues
 
 
@@ -262,23 +262,37 @@ def untranslatable(message: str) -> bool:
     return not re.search(r"[A-Za-z]", _SAME_EVERYWHERE.sub("", message))
 
 
-def fill_untranslatable(path: Path) -> int:
-    """Give every untranslated message of ``path`` that has no words (:func:`untranslatable`) itself.
+#: Flags babel guesses from the text ("5 % of" looks like ``%o``); the book's messages are prose, not
+#: format strings, and with the flag ``msgfmt --check`` rejects every translation of such a message.
+_FORMAT_FLAGS = ("python-format", "python-brace-format")
 
-    A table cell ``$x$`` or ``中文`` reads the same in every language; filling
-    it in saves the translator a copy and keeps the catalogue complete.
-    Returns how many messages were filled.
+
+def tidy_catalogue(path: Path) -> int:
+    """Fill in the messages of ``path`` that have no words, and drop babel's format-string guesses.
+
+    A table cell ``$x$`` or ``中文`` reads the same in every language
+    (:func:`untranslatable`): filling it in with itself saves the translator a
+    copy and keeps the catalogue complete. Returns how many messages were filled.
     """
     from babel.messages.pofile import read_po, write_po
 
     with path.open("rb") as fh:
         catalogue = read_po(fh)
-    filled = 0
+    filled, changed = 0, False
     for message in catalogue:
-        if message.id and isinstance(message.id, str) and not message.string and untranslatable(message.id):
+        if not message.id or not isinstance(message.id, str):
+            continue
+        if not message.string and untranslatable(message.id):
             message.string = message.id
             filled += 1
-    if filled:
+        for flag in _FORMAT_FLAGS:
+            if flag in message.flags:
+                message.flags.discard(flag)
+                changed = True
+        if "no-python-format" in message.flags:  # the translators' stopgap for the same problem
+            message.flags.discard("no-python-format")
+            changed = True
+    if filled or changed:
         with path.open("wb") as fh:
             write_po(fh, catalogue, width=-1)
     return filled
