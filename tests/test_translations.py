@@ -43,13 +43,6 @@ def _pages() -> list[str]:
 
 
 PAGES = _pages()
-#: The book's pages are translated by the translators' branches; until the lead merges them all,
-#: their catalogues may still hold untranslated messages (the course's own catalogues may not).
-BOOK_IN_TRANSLATION = pytest.mark.xfail(
-    reason="the book's pages are being translated (branches tr1..tr7); remove this mark once they are merged",
-    strict=False)
-
-
 def _book_catalogue(page: str, language: str) -> Path:
     return REPO / "locale" / language / "LC_MESSAGES" / f"{page}.po"
 
@@ -58,7 +51,6 @@ def _book_catalogue(page: str, language: str) -> Path:
 
 @pytest.mark.parametrize("language", OTHERS)
 @pytest.mark.parametrize("page", PAGES)
-@BOOK_IN_TRANSLATION
 def test_every_message_of_every_page_is_translated(page, language):
     path = _book_catalogue(page, language)
     assert path.is_file(), f"{page} has no catalogue {path.relative_to(REPO)}: run `make translations`"
@@ -67,7 +59,6 @@ def test_every_message_of_every_page_is_translated(page, language):
 
 
 @pytest.mark.slow
-@BOOK_IN_TRANSLATION
 def test_the_book_catalogues_hold_every_message_of_their_page(tmp_path):
     """An English edit of a page without ``make translations`` fails here (Sphinx's gettext builder, as there)."""
     from babel.messages.pofile import read_po
@@ -98,9 +89,8 @@ def test_every_catalogue_is_a_page_of_the_book(language):
     assert pages == set(PAGES)
 
 
-#: The site's template and settings strings are translated with the book's pages (translator 4's branch).
-SITE_DOMAINS = [pytest.param(domain, marks=BOOK_IN_TRANSLATION) if domain in {"site", "sphinx"} else domain
-                for domain in sorted(translations.domains()) + ["sphinx"]]
+#: Every catalogue of the course's own strings, and the site templates' (sphinx.po).
+SITE_DOMAINS = [*sorted(translations.domains()), "sphinx"]
 
 
 @pytest.mark.parametrize("language", OTHERS)
@@ -232,3 +222,32 @@ def test_make_site_builds_every_page_in_both_languages(built_site):
         index = (root / "searchindex.js").read_text(encoding="utf-8")
         terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
         assert {"批量归一化", "归一化", "初始化"} <= set(terms)
+
+
+# -- the book names the notebooks' Lab sections by their translated titles ----------------------------
+
+def _lab_titles(slug: str) -> list[str]:
+    """The ``###`` headings of the Lab section of ``exercises/src/<slug>.md`` (English)."""
+    text = (REPO / "exercises" / "src" / f"{slug}.md").read_text()
+    lab = text[text.index("Lab:"):] if "Lab:" in text else ""
+    return re.findall(r"^### (.+)$", lab.split("\n## ", 1)[0], flags=re.M)
+
+
+@pytest.mark.parametrize("language", OTHERS)
+@pytest.mark.parametrize("slug", chapters())
+def test_the_book_names_each_lab_section_as_the_translated_notebook_does(slug, language):
+    """A page says "the Lab's *Dead ReLUs*"; its translation must quote the heading the learner's notebook shows."""
+    from babel.messages.pofile import read_po
+
+    notebook = Catalogue(f"exercises/{slug}", language)
+    with _book_catalogue(f"book/{slug}", language).open("rb") as fh:
+        page = [(m.id, m.string) for m in read_po(fh) if m.id and m.string]
+    titles = _lab_titles(slug)
+    assert titles, f"exercises/src/{slug}.md has no Lab headings"
+    wrong = []
+    for title in titles:
+        heading = notebook.gettext(f"### {title}").removeprefix("###").strip()
+        for english, translated in page:
+            if f"*{title}*" in english and heading not in translated:
+                wrong.append(f"{title!r} -> notebook heading {heading!r}, page says: {translated[:160]!r}")
+    assert not wrong, "\n  ".join(["the page and the notebook name a Lab section differently:", *wrong])
