@@ -285,6 +285,8 @@ class Practice:
         if problem == self._last_problem:  # one cause, many symptoms: say it once
             report("  ✗ " + _tr(f"{label}: the same problem"), failed=True)
         else:
+            if isinstance(hint, tuple):  # sentences translated one by one, then joined
+                hint = " ".join(_tr(sentence) for sentence in hint if sentence)
             report(f"  ✗ {_tr(label)}: {problem}" + ("\n    " + _tr(f"Hint: {hint}") if hint else ""), failed=True)
         self._last_problem = problem
         record(False)
