@@ -11,11 +11,12 @@ The package is a house of wings, each importing only downward::
      |   nbgrader_run       nbgrader_run: the real nbgrader command in a course directory
      |     |
     exercise  course        exercise: a template's grammar, parsed once; course: paths, chapters, secret
+      i18n                  i18n: the course's languages and its own message catalogues
 
 The rule (``tests/test_architecture.py`` checks it on every import, those
 inside functions included): a module imports modules of its own wing and of
 lower floors only (cli 3; build, grade 2; judge, kernel, nbgrader_run 1;
-exercise, course 0); the kernel wing imports nothing of ours outside itself;
+exercise, i18n 0.5; course 0); the kernel wing imports nothing of ours outside itself;
 nothing imports the CLI but ``__main__``; there is no import cycle. The judge
 also imports the answer module (``solutions``), which is never shown to
 learners. ``nbgrader_config.py`` is not a module but the configuration file

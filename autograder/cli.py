@@ -29,6 +29,7 @@ import logging
 from pathlib import Path
 
 from autograder.course import REPO, Course, MissingSecret
+from autograder.i18n import LANGUAGES
 from autograder.nbgrader_run import NbgraderFailed
 
 log = logging.getLogger("autograder")
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("course", type=Path)
     p.add_argument("--assignment", action="append", help="only these slugs (default: every exercise)")
     p.add_argument("--db-url", help="gradebook database URL, e.g. postgresql://user:pw@host/db (default: SQLite)")
+    p.add_argument("--language", default="en", choices=sorted(LANGUAGES),
+                   help="the language of the notebooks learners get (default en; zh_CN: Chinese). Either "
+                        "language's notebooks are graded alike; the feedback follows each notebook's language")
     p = sub.add_parser("collect", help="bring submissions into COURSE/submitted")
     p.add_argument("course", type=Path)
     p.add_argument("source", type=Path, help="submitted/-style folder, or an LMS .zip / folder of files")
@@ -95,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--course", type=Path, help="a course directory whose grading secret must appear nowhere")
     p.add_argument("--force", action="store_true", help="replace DEST if it is not empty")
     sub.add_parser("build-exercises", help="regenerate exercises/<slug>.ipynb (maintainers)")
+    p = sub.add_parser("build-site", help="build the book in every language into _build/html (what `make site` runs)")
+    p.add_argument("--edition", choices=["class", "self-study"], default="class")
+    p.add_argument("--language", action="append", help="only these languages (default: every one, English first)")
+    sub.add_parser("translations", help="refresh the translators' catalogues after an English edit (maintainers)")
     return parser
 
 
@@ -103,7 +111,7 @@ def _run(args) -> int:
     if args.command == "setup":
         from autograder.build.release import setup
 
-        setup(course.root, args.assignment, url=args.db_url)
+        setup(course.root, args.assignment, url=args.db_url, language=args.language)
     elif args.command == "collect":
         from autograder.grade.collect import collect
 
@@ -163,6 +171,16 @@ def _run(args) -> int:
 
         for path in build_exercises():
             log.info("wrote %s", path.relative_to(REPO))
+    elif args.command == "build-site":
+        from autograder.build.book import build_site
+        from autograder.i18n import LANGUAGES
+
+        log.info("the site is in %s", build_site(edition=args.edition, languages=args.language or list(LANGUAGES)))
+    elif args.command == "translations":
+        from autograder.build.translations import update_all
+
+        for path in update_all():
+            log.info("up to date: %s", path.relative_to(REPO))
     return 0
 
 

@@ -7,12 +7,17 @@ function's line in `summary`, the "Before you submit" table at the end
 of every exercise notebook; the block also turns an unfinished function
 (`raise NotImplementedError()`) or a crash into one readable line instead of
 a traceback, and it keeps a cell from ending with a bare `True`.
+
+Every message goes through `_tr` (`coursekit.i18n`): a notebook in another
+language prints it in that language.
 """
 import linecache
 import sys
 import warnings
 
 import numpy as np
+
+from coursekit.i18n import _tr
 
 
 def rel_error(x, y, eps=1e-12):
@@ -115,11 +120,12 @@ def describe_exception(exc, tb=None, indent="  "):
     tb = exc.__traceback__ if tb is None else tb
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if isinstance(exc, ValueError) and "read-only" in str(exc):
-        text += " (your function wrote into an array it was given: work on a copy or build a new array)"
+        text += _tr(" (your function wrote into an array it was given: work on a copy or build a new array)")
     where = _where(tb)
     if where is not None:
         function, lineno, line = where
-        text += f"\n{indent}in {function}, line {lineno}" + (f": {line}" if line else "")
+        text += f"\n{indent}" + (_tr(f"in {function}, line {lineno}: {line}") if line
+                                   else _tr(f"in {function}, line {lineno}"))
     return text
 
 
@@ -173,15 +179,16 @@ class checks:
                 missing = self.function
             score["status"], score["detail"] = "todo", missing
             if missing == self.function:
-                report(f"… {self.function}: not implemented yet (replace `raise NotImplementedError()` with your "
-                       "code, then run this cell again).", failed=True)
+                report(_tr(f"… {self.function}: not implemented yet (replace `raise NotImplementedError()` with your "
+                          "code, then run this cell again)."), failed=True)
             else:
-                report(f"… {self.function}: these checks need {missing}, which is not implemented yet.", failed=True)
+                report(_tr(f"… {self.function}: these checks need {missing}, which is not implemented yet."),
+                       failed=True)
             return True
         if issubclass(kind, Exception):
             score["status"] = "error"
             score["failed"] += 1
-            report(f"✗ {self.function}: the checks stopped with an error.\n  {describe_exception(exc, tb)}",
+            report(_tr(f"✗ {self.function}: the checks stopped with an error.") + f"\n  {describe_exception(exc, tb)}",
                    failed=True)
             return True
         return False  # KeyboardInterrupt and friends go through
@@ -207,51 +214,54 @@ def summary(points, namespace=None):
     width = max(len(name) for name in points)
     done = 0
     total = sum(points.values())
-    print("Your visible and practice checks, per graded function:\n")
+    print(_tr("Your visible and practice checks, per graded function:") + "\n")
     for name, pts in points.items():
         score = _SCORES.get(name)
-        label = f"{pts:g} point{'' if pts == 1 else 's'}"
+        label = _tr(f"{pts:g} point") if pts == 1 else _tr(f"{pts:g} points")
         current = namespace.get(name)
         if score is None:
-            mark, text = "?", "checks not run yet: run the cell with its checks"
+            mark, text = "?", _tr("checks not run yet: run the cell with its checks")
         elif score["status"] == "todo":
             mark = "…"
-            text = ("not implemented yet" if score["detail"] == name
-                    else f"not checked: its checks need {score['detail']}, not implemented yet")
+            text = (_tr("not implemented yet") if score["detail"] == name
+                    else _tr(f"not checked: its checks need {score['detail']}, not implemented yet"))
         elif current is not None and score["defined"] is not None and id(current) != score["defined"]:
-            mark, text = "?", "changed since its checks ran: run its checks again"
+            mark, text = "?", _tr("changed since its checks ran: run its checks again")
         elif score["failed"]:
             mark = "✗"
             n = score["passed"] + score["failed"]
-            text = (f"{score['failed']} of {n} checks failed" if score["status"] == "checked"
-                    else "its checks stopped with an error") + ": scroll up to its checks"
+            text = (_tr(f"{score['failed']} of {n} checks failed: scroll up to its checks")
+                    if score["status"] == "checked"
+                    else _tr("its checks stopped with an error: scroll up to its checks"))
         else:
-            mark, text = "✓", f"all {score['passed']} checks pass"
+            mark, text = "✓", _tr(f"all {score['passed']} checks pass")
             done += pts
         print(f"  {mark} {name:<{width}}  {label:>9}   {text}")
-    print(f"\nVisible checks pass for functions worth {done:g} of {total:g} points.")
+    print("\n" + _tr(f"Visible checks pass for functions worth {done:g} of {total:g} points."))
     if done == total:
-        print("Well done. A ✓ means your code passes these checks; the hidden tests try other inputs of the same "
-              "kinds, so a ✓ makes full marks likely, not certain.")
+        print(_tr("Well done. A ✓ means your code passes these checks; the hidden tests try other inputs of the same "
+                 "kinds, so a ✓ makes full marks likely, not certain."))
     else:
-        print("Fix the functions marked ✗ or … above; ? means: run that function's checks (Restart & Run All does it).")
+        print(_tr("Fix the functions marked ✗ or … above; ? means: run that function's checks (Restart & Run All "
+                 "does it)."))
 
 
 # -- checks --------------------------------------------------------------------
 
-def _plural(n, word):
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _dtype_hint(got_dtype, expected_dtype):
     if expected_dtype == np.float32 and got_dtype == np.float64:
-        return ("float32 in gives float32 out: something in your code made float64 values "
-                "(np.zeros(shape) without dtype=x.dtype, np.array(..., dtype=float), a NumPy float64 constant...).")
+        return _tr("float32 in gives float32 out: something in your code made float64 values "
+                  "(np.zeros(shape) without dtype=x.dtype, np.array(..., dtype=float), a NumPy float64 constant...).")
     if got_dtype == np.bool_:
-        return "a comparison gives True/False: turn it into numbers with .astype(...)."
+        return _tr("a comparison gives True/False: turn it into numbers with .astype(...).")
     if np.issubdtype(got_dtype, np.integer) and np.issubdtype(expected_dtype, np.floating):
-        return "integer input should give floating output: convert with x.astype(np.float64) first."
+        return _tr("integer input should give floating output: convert with x.astype(np.float64) first.")
     return ""
+
+
+def _hint(hint):
+    """The line `  Hint: ...` under a failed check (nothing without a hint)."""
+    return "  " + _tr(f"Hint: {hint}") if hint else ""
 
 
 def _passed(text):
@@ -284,12 +294,12 @@ def check_dtype(name, got, expected_dtype, hint=""):
     expected_dtype = np.dtype(expected_dtype)
     got_dtype = getattr(got, "dtype", None)
     if got_dtype is None:
-        return _failed(f"✗ {name}: your result is a {type(got).__name__}, expected an array of dtype {expected_dtype}.")
+        return _failed(_tr(f"✗ {name}: your result is a {type(got).__name__}, expected an array of dtype "
+                          f"{expected_dtype}."))
     if got_dtype == expected_dtype:
-        return _passed(f"✓ {name}: dtype {got_dtype}.")
-    advice = hint or _dtype_hint(got_dtype, expected_dtype)
-    return _failed(f"✗ {name}: your result has dtype {got_dtype}, expected {expected_dtype}.",
-                   f"  Hint: {advice}" if advice else "")
+        return _passed(_tr(f"✓ {name}: dtype {got_dtype}."))
+    return _failed(_tr(f"✗ {name}: your result has dtype {got_dtype}, expected {expected_dtype}."),
+                   _hint(hint or _dtype_hint(got_dtype, expected_dtype)))
 
 
 def check_true(name, condition, problem="", hint=""):
@@ -310,8 +320,8 @@ def check_true(name, condition, problem="", hint=""):
     bool
     """
     if bool(condition):
-        return _passed(f"✓ {name}.")
-    return _failed(f"✗ {name}: {problem}." if problem else f"✗ {name}: no.", f"  Hint: {hint}" if hint else "")
+        return _passed(_tr(f"✓ {name}."))
+    return _failed(_tr(f"✗ {name}: {problem}.") if problem else _tr(f"✗ {name}: no."), _hint(hint))
 
 
 def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None):
@@ -339,31 +349,30 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None)
         True when the check passed.
     """
     expected = np.asarray(expected)
-    hint_line = f"  Hint: {hint}" if hint else ""
+    hint_line = _hint(hint)
     if got is None:
-        return _failed(f"✗ {name}: your function returned None (a missing `return`?).")
+        return _failed(_tr(f"✗ {name}: your function returned None (a missing `return`?)."))
     try:
         got_arr = np.asarray(got)
     except Exception as exc:  # an object NumPy cannot read, e.g. arrays of different shapes
-        return _failed(f"✗ {name}: could not read your result as an array ({type(exc).__name__}: {exc}).")
+        return _failed(_tr(f"✗ {name}: could not read your result as an array ({type(exc).__name__}: {exc})."))
     if got_arr.shape != expected.shape:
         why = ""
         if got_arr.size == expected.size and got_arr.size > 1:
-            why = "  The number of values is right: an axis too many or too few, or a transposed result?"
+            why = "  " + _tr("The number of values is right: an axis too many or too few, or a transposed result?")
         elif got_arr.ndim == expected.ndim - 1 or (got_arr.ndim == 0 and expected.ndim > 0):
-            why = ("  An axis is missing: a sum or mean over an axis that should stay (keepdims=True?), "
-                   "or np.max/np.min where np.maximum/np.minimum was meant?")
-        return _failed(f"✗ {name}: your result has shape {got_arr.shape}, expected shape {expected.shape}.", why,
+            why = "  " + _tr("An axis is missing: a sum or mean over an axis that should stay (keepdims=True?), "
+                            "or np.max/np.min where np.maximum/np.minimum was meant?")
+        return _failed(_tr(f"✗ {name}: your result has shape {got_arr.shape}, expected shape {expected.shape}."), why,
                        hint_line)
     if got_arr.dtype == object or not (np.issubdtype(got_arr.dtype, np.number) or got_arr.dtype == bool):
-        return _failed(f"✗ {name}: your result holds values of type {got_arr.dtype}, expected numbers.")
+        return _failed(_tr(f"✗ {name}: your result holds values of type {got_arr.dtype}, expected numbers."))
     if got_arr.dtype == bool and expected.dtype != bool:
-        return _failed(f"✗ {name}: your result holds True/False values (dtype bool), expected numbers.",
-                       f"  Hint: {_dtype_hint(got_arr.dtype, np.dtype(np.float64))}")
+        return _failed(_tr(f"✗ {name}: your result holds True/False values (dtype bool), expected numbers."),
+                       _hint(_dtype_hint(got_arr.dtype, np.dtype(np.float64))))
     if dtype is not None and got_arr.dtype != np.dtype(dtype):
-        advice = _dtype_hint(got_arr.dtype, np.dtype(dtype))
-        return _failed(f"✗ {name}: your result has dtype {got_arr.dtype}, expected {np.dtype(dtype)}.",
-                       f"  Hint: {advice}" if advice else "")
+        return _failed(_tr(f"✗ {name}: your result has dtype {got_arr.dtype}, expected {np.dtype(dtype)}."),
+                       _hint(_dtype_hint(got_arr.dtype, np.dtype(dtype))))
     got64 = got_arr.astype(np.float64)
     exp64 = expected.astype(np.float64)
     diff = np.abs(got64 - exp64)
@@ -374,21 +383,27 @@ def check_close(name, got, expected, rtol=1e-7, atol=1e-10, hint="", dtype=None)
     if not bad.any():
         finite = diff[np.isfinite(diff)]
         largest = float(finite.max()) if finite.size else 0.0
-        return _passed(f"✓ {name}: matches (largest difference {largest:.2e}).")
+        return _passed(_tr(f"✓ {name}: matches (largest difference {largest:.2e})."))
     # The worst offender: NaN or inf first, else the largest difference among the failing values.
     score = np.where(bad, np.where(np.isnan(diff), np.inf, diff), -1.0)
     worst = np.unravel_index(np.argmax(score), diff.shape) if diff.ndim else ()
-    where = f"at index {tuple(int(i) for i in worst)}: " if diff.ndim else ""
-    lines = [f"✗ {name}: {int(bad.sum())} of {_plural(bad.size, 'value')} differ{'s' if bad.size == 1 else ''}; "
-             f"{where}expected {float(exp64[worst]):.8g}, got {float(got64[worst]):.8g}."]
-    if np.isnan(got64[bad]).any():
-        lines.append("  Your result contains NaN: look for 0/0, inf - inf, log of a negative number, or exp overflow.")
-    elif np.isinf(got64[bad]).any():
-        lines.append("  Your result contains inf: an overflow (exp of a large number?) or a division by zero.")
+    expected_value, got_value = f"{float(exp64[worst]):.8g}", f"{float(got64[worst]):.8g}"
+    if bad.size == 1:
+        lines = [_tr(f"✗ {name}: the value differs; expected {expected_value}, got {got_value}.")]
     else:
-        lines.append(f"  largest difference {float(np.nanmax(diff[bad])):.3e} "
-                     f"(allowed: {atol:.0e} + {rtol:.0e}·|expected|)")
+        index = tuple(int(i) for i in worst)
+        lines = [_tr(f"✗ {name}: {int(bad.sum())} of {bad.size} values differ; at index {index}: "
+                    f"expected {expected_value}, got {got_value}.")]
+    if np.isnan(got64[bad]).any():
+        lines.append("  " + _tr("Your result contains NaN: look for 0/0, inf - inf, log of a negative number, "
+                               "or exp overflow."))
+    elif np.isinf(got64[bad]).any():
+        lines.append("  " + _tr("Your result contains inf: an overflow (exp of a large number?) "
+                                "or a division by zero."))
+    else:
+        lines.append("  " + _tr(f"largest difference {float(np.nanmax(diff[bad])):.3e} "
+                               f"(allowed: {atol:.0e} + {rtol:.0e}·|expected|)"))
     if 1 < expected.size <= 12:
-        lines.append(f"  expected: {np.array2string(exp64, precision=6)}")
-        lines.append(f"  got:      {np.array2string(got64, precision=6)}")
+        lines.append("  " + _tr(f"expected: {np.array2string(exp64, precision=6)}"))
+        lines.append("  " + _tr(f"got:      {np.array2string(got64, precision=6)}"))
     return _failed(*lines, hint_line)

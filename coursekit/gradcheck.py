@@ -2,6 +2,7 @@
 import numpy as np
 
 from coursekit.checking import record, report
+from coursekit.i18n import _tr
 
 
 def numerical_gradient(f, x, dout, h=1e-5):
@@ -66,12 +67,12 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
     """
     numeric = numerical_gradient(f, x, dout, h=h)
     if analytic is None:
-        report(f"✗ {name}: your function returned None (a missing `return`?).", failed=True)
+        report(_tr(f"✗ {name}: your function returned None (a missing `return`?)."), failed=True)
         return record(False)
     analytic = np.asarray(analytic)
     if analytic.shape != numeric.shape:
-        report(f"✗ {name}: your gradient has shape {analytic.shape}, expected {numeric.shape} "
-               "(the shape of the input).", failed=True)
+        report(_tr(f"✗ {name}: your gradient has shape {analytic.shape}, expected {numeric.shape} "
+                  "(the shape of the input)."), failed=True)
         return record(False)
     analytic = analytic.astype(np.float64)
     denom = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
@@ -80,14 +81,15 @@ def check_gradient(name, f, x, dout, analytic, tol=1e-7, h=1e-5, hint=""):
     errors = np.where(np.isnan(errors), np.inf, errors)
     err = float(np.max(errors)) if numeric.size else 0.0
     if err < tol:
-        report(f"✓ {name}: relative error {err:.1e} (< {tol:.0e}).")
+        report(_tr(f"✓ {name}: relative error {err:.1e} (< {tol:.0e})."))
         return record(True)
     worst = np.unravel_index(np.argmax(errors), numeric.shape)
-    lines = [f"✗ {name}: relative error {err:.1e} (should be < {tol:.0e}).",
-             f"  at index {tuple(int(i) for i in worst)}: numerical {numeric[worst]:.6g}, yours {analytic[worst]:.6g}"]
+    index = tuple(int(i) for i in worst)
+    lines = [_tr(f"✗ {name}: relative error {err:.1e} (should be < {tol:.0e})."),
+             "  " + _tr(f"at index {index}: numerical {numeric[worst]:.6g}, yours {analytic[worst]:.6g}")]
     if not np.isfinite(analytic).all():
-        lines.append("  Your gradient contains NaN or inf.")
-    lines.append("  Hint: " + (hint or "check the chain rule: multiply by dout, and by the local derivative at the "
-                                       "forward input."))
+        lines.append("  " + _tr("Your gradient contains NaN or inf."))
+    hint = hint or _tr("check the chain rule: multiply by dout, and by the local derivative at the forward input.")
+    lines.append("  " + _tr(f"Hint: {hint}"))
     report("\n".join(lines), failed=True)
     return record(False)

@@ -39,15 +39,19 @@ def postgres():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The book built as ``make site`` and ``publish`` build it (warnings as errors), into a private folder.
+    """The site exactly as ``make site`` builds it, into a private folder: its ``html`` root.
 
-    Built once per session and shared by ``test_site.py``, ``test_publish.py``
-    and the browser tests. Like every build it shares the execution cache
-    (``_build/.jupyter_cache``): the self-study edition's build reuses it.
+    Both languages (the Chinese edition in ``zh/``), with warnings as errors;
+    the chapters run through the shared execution cache. Built once per
+    session and shared by ``test_site.py``, ``test_publish.py``,
+    ``test_translations.py`` and the browser tests.
     """
-    from autograder.build.book import build_book
+    from autograder.build.book import BuildFailed, build_site
 
-    return build_book(tmp_path_factory.mktemp("site"))
+    try:
+        return build_site(tmp_path_factory.mktemp("site") / "html")
+    except BuildFailed as exc:
+        pytest.fail(f"book build failed:\n{exc}")
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 #: Floor of each wing (top-level module or subpackage of autograder/).
 FLOORS = {"__main__": 4, "cli": 3, "nbgrader_config": 3, "build": 2, "grade": 2, "judge": 1, "kernel": 1,
-          "nbgrader_run": 1, "exercise": 0.5, "course": 0}
+          "nbgrader_run": 1, "exercise": 0.5, "i18n": 0.5, "course": 0}
 
 
 def _modules() -> dict[str, Path]:

@@ -114,7 +114,8 @@ def test_chapter_exercise_box_names_only_graded_functions(slug):
 
 def test_include_pastes_helpers_folded_without_their_coursekit_imports(tmp_path):
     """An included module may import from modules included above it; its import lines are dropped."""
-    cells = ["# include: coursekit.checking", "# include: coursekit.gradcheck", "# include: coursekit.practice"]
+    cells = ["# include: coursekit.i18n", "# include: coursekit.checking", "# include: coursekit.gradcheck",
+             "# include: coursekit.practice"]
     template = tmp_path / "t.md"
     template.write_text("".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in cells))
     nb = assemble(template)
@@ -142,3 +143,17 @@ def test_points_placeholder_becomes_the_points_of_the_hidden_tests_cells(tmp_pat
         "```{code-cell} ipython3\nsummary({{points}})\n```\n")
     last = assemble(template).cells[-1].source
     assert last == "summary({'relu_forward': 2, 'relu_backward': 1.5})"
+
+
+def test_the_helpers_survive_a_notebook_that_names_a_variable_tr(tmp_path):
+    """The pasted helpers share the notebook's namespace: a Lab's ``tr`` (a training split) must not break them."""
+    import numpy as np
+
+    cells = ["# include: coursekit.i18n", "# include: coursekit.checking"]
+    template = tmp_path / "t.md"
+    template.write_text("".join(f"```{{code-cell}} ipython3\n{c}\n```\n\n" for c in cells))
+    namespace = {}
+    for cell in assemble(template).cells:
+        exec(cell.source, namespace)
+    namespace["tr"] = np.zeros(3)  # preprocessing's Lab: tr, te = transform(key, train, test)
+    exec("summary({'f': 1})", namespace)

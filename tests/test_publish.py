@@ -105,7 +105,8 @@ def test_the_edition_is_one_commit_with_what_learners_need(edition):
     log = subprocess.run(["git", "log", "--oneline"], cwd=edition, capture_output=True, text=True, check=True)
     assert len(log.stdout.splitlines()) == 1
     for needed in ["README.md", "LICENSE", "requirements.txt", "docs/index.html", "docs/.nojekyll",
-                   "coursekit/checking.py", *[f"exercises/{slug}.ipynb" for slug in chapters()]]:
+                   "coursekit/checking.py", *[f"exercises/{slug}.ipynb" for slug in chapters()],
+                   "docs/zh/index.html", *[f"exercises/zh/{slug}.ipynb" for slug in chapters()]]:
         assert (edition / needed).is_file(), needed
     requirements = (edition / "requirements.txt").read_text()
     assert re.search(r"^numpy==", requirements, re.M) and re.search(r"^matplotlib==", requirements, re.M)

@@ -29,7 +29,15 @@ whose code cells may start with one directive line:
 In code cells, ``{{points}}`` becomes the dict ``{function: points}`` of the
 template's hidden-tests cells, so a notebook's closing summary states the same
 points as the cells nbgrader scores; in Markdown cells ``{{site}}`` becomes the
-book's address.
+book's address (in the notebook's language).
+
+A notebook in another language (``language="zh_CN"``) is assembled from the
+same template: its Markdown, comments and printed strings come from the
+exercise's catalogue (:mod:`autograder.build.localize`), its helpers cell
+``# include: coursekit.i18n`` sets the language and the checks' translated
+messages (from the catalogue ``coursekit.po``), and its metadata
+``nncourse.language`` names the language, which the grader's feedback
+follows. Every graded cell is identical in every language.
 
 Every other cell is copied unchanged and locked (read-only in nbgrader's
 sense), except code cells tagged ``editable``; a code cell's tags are kept
@@ -48,16 +56,20 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.build.localize import translate_code, translate_markdown
 from autograder.course import site_url
 from autograder.exercise import Exercise, TemplateError, directive, parse_tests, solution_id, tests_id
+from autograder.i18n import METADATA, N_, Catalogue, check_language, folder
 
 
-def assemble(template: Path) -> nbformat.NotebookNode:
-    """Return the nbgrader source notebook (solutions filled in) for one template."""
+def assemble(template: Path, language: str = "en") -> nbformat.NotebookNode:
+    """Return the nbgrader source notebook (solutions filled in) for one template, in ``language``."""
     ex = Exercise.from_path(template)
     points = ex.points_by_function()
     graded = set(points)
     included: set[str] = set()
+    translate = Catalogue(f"exercises/{ex.slug}", check_language(language)).gettext
+    site = site_url() + (f"/{folder(language)}" if folder(language) else "")
     out_cells = []
     for index, cell in enumerate(ex.notebook.cells):
         kind, arg = directive(cell)
@@ -77,15 +89,16 @@ def assemble(template: Path) -> nbformat.NotebookNode:
             new = nbformat.v4.new_code_cell(_given_source(names))
             _mark(new, cell_id=cell_id, locked=True)
         elif kind == "include":
-            new = nbformat.v4.new_code_cell(_include_source(arg, included))
+            new = nbformat.v4.new_code_cell(_include_source(arg, included, language))
             _mark(new, cell_id=cell_id, locked=True)
             new.metadata["jupyter"] = {"source_hidden": True}
             included.add(arg)
         elif cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(cell.source.replace("{{site}}", site_url()))
+            new = nbformat.v4.new_markdown_cell(translate_markdown(cell.source, translate).replace("{{site}}", site))
             _mark(new, cell_id=cell_id, locked=True)
         else:
-            new = nbformat.v4.new_code_cell(cell.source.replace("{{points}}", _points_literal(points)))
+            source = translate_code(cell.source, translate)
+            new = nbformat.v4.new_code_cell(source.replace("{{points}}", _points_literal(points)))
             tags = list(cell.metadata.get("tags", []))
             if tags:  # "editable" unlocks the cell; "lab" marks a Lab experiment (graded notebooks need not run it)
                 new.metadata["tags"] = tags
@@ -94,6 +107,7 @@ def assemble(template: Path) -> nbformat.NotebookNode:
     out = nbformat.v4.new_notebook(cells=out_cells)
     out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     out.metadata["language_info"] = {"name": "python"}
+    out.metadata[METADATA] = {"language": language}
     nbformat.validate(out)
     return out
 
@@ -234,11 +248,13 @@ def _given_source(qualnames):
     return imports + "\n\n\n".join(chunks) + "\n"
 
 
-def _include_source(module_name, included=frozenset()):
+def _include_source(module_name, included=frozenset(), language="en"):
     """The module's source without its docstring and its imports of other coursekit modules.
 
     ``included`` holds the modules already pasted above in the notebook: only
     those may be imported from, since their definitions are already there.
+    ``coursekit.i18n`` gets the ``language`` and its translations of the
+    checks' messages.
     """
     if not module_name.startswith("coursekit."):
         raise TemplateError(f"'# include: {module_name}': only public coursekit modules may be included")
@@ -259,8 +275,27 @@ def _include_source(module_name, included=frozenset()):
                 raise TemplateError(f"'# include: {module_name}' imports from {node.module}: "
                                     f"include {node.module} first")
             drop.update(range(node.lineno - 1, node.end_lineno))
+    if module_name == "coursekit.i18n" and language != "en":
+        lines = _set_language(tree, lines, language)
     source = "\n".join(line for i, line in enumerate(lines) if i not in drop).lstrip("\n")
     source = re.sub(r"\n{4,}", "\n\n\n", source)
-    return f"# Helpers from the course's {module_name} (you may use them, no need to read them).\n" + source
+    header = Catalogue("autograder", language)(N_(f"Helpers from the course's {module_name} (you may use them, "
+                                                  "no need to read them)."))
+    return f"# {header}\n" + source
+
+
+def _set_language(tree: ast.Module, lines: list[str], language: str) -> list[str]:
+    """``coursekit.i18n``'s lines with ``LANGUAGE`` and ``MESSAGES`` set to ``language`` and its translations."""
+    table = Catalogue("coursekit", language).table
+    values = {"LANGUAGE": repr(language),
+              "MESSAGES": "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in table.items()) + "}"}
+    lines = list(lines)
+    for node in reversed(tree.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and getattr(node.targets[0], "id", "") in values:
+            name = node.targets[0].id
+            text = f"{name} = {values[name]}".split("\n")
+            # keep the line count: the caller drops lines by number
+            lines[node.lineno - 1:node.end_lineno] = ["\n".join(text)] + [""] * (node.end_lineno - node.lineno)
+    return lines
 
 

@@ -6,8 +6,9 @@ get is a second, public repository that :func:`publish` writes from scratch,
 as one commit:
 
 ``class`` edition (the default)
-    the built website (``docs/``, served as a static site), the release
-    notebooks (``exercises/<slug>.ipynb``), the public helpers they need
+    the built website (``docs/``, served as a static site; the Chinese
+    edition in ``docs/zh/``), the release notebooks (``exercises/<slug>.ipynb``,
+    the Chinese ones in ``exercises/zh/``), the public helpers they need
     (``coursekit/``), a Binder/Colab environment (``requirements.txt``), a
     learner README and the licence. Every Colab, Binder and download link of
     the site points at this repository (``learner_repository`` in
@@ -37,8 +38,9 @@ from pathlib import Path
 import yaml
 
 from autograder.build import leakscan
-from autograder.build.book import build_book
+from autograder.build.book import build_site
 from autograder.course import REPO, Course, chapters
+from autograder.i18n import LANGUAGES, folder
 
 log = logging.getLogger("autograder")
 
@@ -112,6 +114,10 @@ Each chapter ends with an exercise notebook:
 | --- | --- |
 {links}
 
+中文版：网站在 `docs/zh/`（每页右上角可切换语言），练习笔记本在 `exercises/zh/`，评分方式完全相同。
+The Chinese edition: the website in `docs/zh/` (every page links to its counterpart), the notebooks in
+`exercises/zh/`, graded exactly like the English ones.
+
 ## Open a notebook
 
 * **On your computer**: download the notebook (the book's Exercise boxes have a button), install
@@ -137,9 +143,11 @@ with ✓ or ✗ and the points at stake.
 
 
 def _copy_public(dest: Path, edition: str, url: str, site: str) -> None:
-    (dest / "exercises").mkdir(parents=True)
-    for slug in chapters():
-        shutil.copy2(REPO / "exercises" / f"{slug}.ipynb", dest / "exercises" / f"{slug}.ipynb")
+    for language in LANGUAGES:  # exercises/<slug>.ipynb, exercises/zh/<slug>.ipynb
+        (dest / "exercises" / folder(language)).mkdir(parents=True, exist_ok=True)
+        for slug in chapters():
+            name = Path(folder(language)) / f"{slug}.ipynb"
+            shutil.copy2(REPO / "exercises" / name, dest / "exercises" / name)
     shutil.copytree(REPO / "coursekit", dest / "coursekit", ignore=shutil.ignore_patterns("__pycache__"))
     packages = LEARNER_PACKAGES + (CHAPTER_PACKAGES if edition == "self-study" else ())
     (dest / "requirements.txt").write_text(
@@ -192,8 +200,9 @@ def publish(dest: Path, edition: str = "class", site: Path | None = None, course
         Where to write; must not exist, or be empty (``force`` replaces it).
     edition : {"class", "self-study"}
     site : Path, optional
-        An already built ``html`` folder of this edition to use instead of
-        building the book again (its links are checked like everything else).
+        An already built ``html`` folder of this edition (both languages, as
+        ``make site`` builds it) to use instead of building the book again
+        (its links are checked like everything else).
     course : Course, optional
         A course directory whose grading secret must not appear anywhere.
     """
@@ -209,7 +218,7 @@ def publish(dest: Path, edition: str = "class", site: Path | None = None, course
         shutil.rmtree(dest)
     with tempfile.TemporaryDirectory(prefix="nncourse-publish-") as tmp:
         staging = Path(tmp) / "edition"
-        html = Path(site) if site is not None else build_book(Path(tmp) / "book", edition=edition)
+        html = Path(site) if site is not None else build_site(Path(tmp) / "book" / "html", edition=edition)
         baseurl = str((yaml.safe_load(CONFIG.read_text()).get("html") or {}).get("baseurl", ""))
         _copy_public(staging, edition, url, baseurl)
         shutil.copytree(html, staging / "docs", ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))

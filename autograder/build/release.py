@@ -3,9 +3,11 @@
 :func:`setup` makes (or refreshes) an instructor's course directory: its
 ``nbgrader_config.py``, its grading secret and, for every exercise, the source
 notebook assembled from the template and the release notebook nbgrader
-generates from it. :func:`build_exercises` regenerates the committed release
-notebooks ``exercises/<slug>.ipynb`` the same way, in a throwaway course
-without a secret.
+generates from it, in one language (English unless ``setup --language`` says
+otherwise). :func:`build_exercises` regenerates the committed release
+notebooks the same way, in a throwaway course without a secret:
+``exercises/<slug>.ipynb`` in English, ``exercises/<folder>/<slug>.ipynb`` in
+each other language (``exercises/zh/``).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import nbformat
 
 from autograder.build.assemble import assemble
 from autograder.course import REPO, TEMPLATES, Course, chapters, write_private
+from autograder.i18n import LANGUAGES, folder
 from autograder.nbgrader_run import nbgrader
 
 log = logging.getLogger("autograder")
@@ -44,42 +47,50 @@ def write_course_config(course: Path, url: str | None = None) -> None:
     (course / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
 
-def release(course: Course, slugs: list[str]) -> None:
+def release(course: Course, slugs: list[str], language: str = "en") -> None:
     """Assemble each exercise's source notebook into ``course`` and let nbgrader make its release version."""
     for slug in slugs:
         target = course.source(slug)
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(assemble(TEMPLATES / f"{slug}.md"), target)
+        nbformat.write(assemble(TEMPLATES / f"{slug}.md", language), target)
         nbgrader(course.root, "generate_assignment", slug, "--force")
         log.info("released %s -> %s", slug, course.release(slug))
 
 
-def setup(root: Path, slugs: list[str] | None = None, url: str | None = None) -> Course:
+def setup(root: Path, slugs: list[str] | None = None, url: str | None = None, language: str = "en") -> Course:
     """Create (or refresh) a course directory and generate its release notebooks.
 
     ``url`` is a SQLAlchemy database URL for the gradebook (PostgreSQL for
     parallel or multi-machine grading); without it the course keeps what it
     had, or nbgrader's SQLite file. An existing secret is never replaced.
+    ``language`` is the language of the notebooks learners get. Their graded
+    cells are the same in every language, so a course also scores the
+    notebooks of another language (``exercises/zh/<slug>.ipynb``) alike, with
+    the hidden tests' feedback in the notebook's language; but nbgrader
+    restores a submission's locked cells (instructions, helpers) from this
+    course's release, so those come back in the course's language.
     """
     root.mkdir(parents=True, exist_ok=True)
     course = Course(root)
     write_course_config(course.root, url)
     if not (course.root / Course.SECRET).exists():
         write_private(course.root / Course.SECRET, secrets.token_hex(32) + "\n")
-    release(course, slugs or chapters())
+    release(course, slugs or chapters(), language)
     return course
 
 
-def build_exercises(out_dir: Path = EXERCISES) -> list[Path]:
-    """Regenerate the committed release notebooks ``exercises/<slug>.ipynb``."""
+def build_exercises(out_dir: Path = EXERCISES, languages=tuple(LANGUAGES)) -> list[Path]:
+    """Regenerate the committed release notebooks: ``exercises/<slug>.ipynb``, ``exercises/zh/<slug>.ipynb``."""
     written = []
-    with tempfile.TemporaryDirectory() as tmp:
-        course = Course(Path(tmp) / "course")
-        course.root.mkdir()
-        write_course_config(course.root)
-        release(course, chapters())
-        for slug in chapters():
-            dest = out_dir / f"{slug}.ipynb"
-            nbformat.write(nbformat.read(course.release(slug), as_version=4), dest)
-            written.append(dest)
+    for language in languages:
+        with tempfile.TemporaryDirectory() as tmp:
+            course = Course(Path(tmp) / "course")
+            course.root.mkdir()
+            write_course_config(course.root)
+            release(course, chapters(), language)
+            for slug in chapters():
+                dest = out_dir / folder(language) / f"{slug}.ipynb"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nbformat.read(course.release(slug), as_version=4), dest)
+                written.append(dest)
     return written

@@ -44,6 +44,7 @@ from traitlets import Integer, List, Unicode
 from autograder import exercise
 from autograder.grade import events
 from autograder.grade.repair import course_of
+from autograder.i18n import N_, Catalogue, notebook_language
 from autograder.judge import codec, harness, verdict
 from autograder.kernel import kernels, sandbox
 
@@ -136,8 +137,8 @@ class SandboxedExecute(Execute):
         try:
             return super().preprocess(nb, resources, km=km)
         except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
-            reason = "the kernel stopped responding or died" if not isinstance(exc, CellTimeoutError) else \
-                "cells kept running past the time limit"
+            reason = N_("the kernel stopped responding or died") if not isinstance(exc, CellTimeoutError) else \
+                N_("cells kept running past the time limit")
             self.log.warning("Notebook execution stopped early: %s (%s)", reason, type(exc).__name__)
             events.note(events.LIMIT, f"the notebook stopped early: {reason}")
             if self._state is not None:
@@ -187,32 +188,33 @@ class JudgeHiddenTests(NbGraderPreprocessor):
         if state is None:
             return nb, resources
         exchange = Path(state["exchange"])
+        language = notebook_language(nb)  # the feedback is written in the notebook's language
         try:
             for cell in nb.cells:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                 if grade_id in state["cells"]:
                     qualname, cases = state["cells"][grade_id]
-                    self._judge(cell, qualname, cases, state.get("stopped"))
+                    self._judge(cell, qualname, cases, state.get("stopped"), language)
         finally:
             shutil.rmtree(exchange, ignore_errors=True)
             _LIVE_EXCHANGES.discard(exchange)
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         return nb, resources
 
-    def _judge(self, cell, qualname, cases, stopped=None):
+    def _judge(self, cell, qualname, cases, stopped=None, language="en"):
         name = qualname.rpartition(".")[2]
         bundles = [o for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
                    and harness.RESULTS_MIME in o.get("data", {})]
         ran = bool(bundles)
         if not bundles:
-            judged = verdict.unjudged(qualname, cases, f"your notebook stopped before this test could run "
-                                                       f"({stopped or 'the cell did not run'})")
+            judged = verdict.unjudged(qualname, cases, N_(f"your notebook stopped before this test could run "
+                                                          f"({stopped or N_('the cell did not run')})"))
         else:
             try:
                 judged = verdict.judge(qualname, cases, bundles[-1]["data"][harness.RESULTS_MIME])
             except Exception as exc:  # malformed results: the learner's code broke the harness
                 judged = verdict.unjudged(qualname, cases,
-                                          f"the results of your function could not be read ({type(exc).__name__})")
+                                          N_(f"the results of your function could not be read ({type(exc).__name__})"))
                 ran = False
         if judged.advice is not None and judged.advice.unavailable:
             self.log.warning("No diagnosis for %s: %s", qualname, judged.advice.unavailable)
@@ -223,12 +225,13 @@ class JudgeHiddenTests(NbGraderPreprocessor):
                     failed=[i for i, label in enumerate(labels) if any(f.startswith(f"{label}: ") for f in failures)],
                     unimplemented=bool(failures) and all(f.endswith(": not implemented yet") for f in failures))
         points = cell.metadata["nbgrader"].get("points", 0)
-        unit = "point" if points == 1 else "points"
-        cell.source = f"# Hidden tests for {name} ({points:g} {unit}): run and checked by the grader."
-        cell.outputs = feedback_outputs(judged)
+        translate = Catalogue("autograder", language)
+        worth = translate(N_(f"{points:g} point") if points == 1 else N_(f"{points:g} points"))
+        cell.source = "# " + translate(N_(f"Hidden tests for {name} ({worth}): run and checked by the grader."))
+        cell.outputs = feedback_outputs(judged, language)
 
 
-def feedback_outputs(judged: verdict.Verdict) -> list:
+def feedback_outputs(judged: verdict.Verdict, language: str = "en") -> list:
     """The outputs of a judged hidden-tests cell: what the feedback page shows under the function's score.
 
     The first output is always a display output whose metadata holds the
@@ -237,14 +240,18 @@ def feedback_outputs(judged: verdict.Verdict) -> list:
     A failure shows the advice (the known mistake, or the kinds of failing
     case, and the link to the book: HTML for the feedback page, text for
     everything else), then an error output listing the failing cases, by
-    which nbgrader scores the cell 0.
+    which nbgrader scores the cell 0. The words are in ``language`` (the
+    notebook's); the record stays language-neutral (ids, keys, English links).
     """
     record = {verdict.RECORD_KEY: judged.record()}
     if judged.passed:
-        return [nbformat.v4.new_output("display_data", data={"text/plain": judged.report()}, metadata=record)]
-    message = judged.report(advice=False)
+        return [nbformat.v4.new_output("display_data", data={"text/plain": judged.report(language=language)},
+                                       metadata=record)]
+    message = judged.report(advice=False, language=language)
+    translate = Catalogue("autograder", language)
     advice = nbformat.v4.new_output("display_data", metadata=record,
-                                    data={"text/plain": judged.advice.text(), "text/html": judged.advice.html()})
+                                    data={"text/plain": judged.advice.text(translate),
+                                          "text/html": judged.advice.html(translate)})
     error = nbformat.v4.new_output("error", ename="HiddenTestFailure", evalue=message,
                                    traceback=[f"HiddenTestFailure: {message}"])
     return [advice, error]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder.i18n import N_
 from autograder.judge.codec import Invalid
 
 #: How strictly :func:`compare` judges the type of a numeric result.
@@ -37,19 +38,19 @@ DTYPE_RULES = ("exact", "kind", "value")
 
 def _describe(value) -> str:
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
+        return N_(f"an array of shape {value.shape} and dtype {value.dtype}")
     if isinstance(value, (bool, np.bool_)):
-        return f"the bool {bool(value)}"
+        return N_(f"the bool {bool(value)}")
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return f"the {type(value).__name__} {value!r}"
+        return N_(f"the {type(value).__name__} {value!r}")
     fields = getattr(type(value), "_fields", None)
     if isinstance(value, tuple) and fields is not None:
-        return f"a {type(value).__name__} with the fields {', '.join(fields)}"
+        return N_(f"a {type(value).__name__} with the fields {', '.join(fields)}")
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} values"
+        return N_(f"a {type(value).__name__} of {len(value)} values")
     if isinstance(value, Invalid):
-        return f"an object the grader cannot read ({value.what})"
-    return "None" if value is None else f"a {type(value).__name__}"
+        return N_(f"an object the grader cannot read ({value.what})")
+    return "None" if value is None else N_(f"a {type(value).__name__}")
 
 
 def is_cache(value) -> bool:
@@ -71,31 +72,31 @@ def _dtype_problem(got: np.dtype, exp: np.dtype, where: str, rule: str) -> str |
         return None
     hint = ""
     if want == "f" and kind == "f":
-        hint = f" ({exp} in gives {exp} out)" if exp.itemsize < got.itemsize else \
-            f" (keep the precision of the input: {exp})"
+        hint = N_(f" ({exp} in gives {exp} out)") if exp.itemsize < got.itemsize else \
+            N_(f" (keep the precision of the input: {exp})")
     elif want == "f" and kind == "b":
-        hint = " (the values should be the numbers 0.0 and 1.0, not True and False)"
+        hint = N_(" (the values should be the numbers 0.0 and 1.0, not True and False)")
     elif want == "f" and kind in "iu":
-        hint = " (the values should be floating-point numbers)"
+        hint = N_(" (the values should be floating-point numbers)")
     elif want in "iu":
-        hint = " (the values should be integers: any integer dtype)"
-    return f"{where} has dtype {got}, expected {exp}{hint}"
+        hint = N_(" (the values should be integers: any integer dtype)")
+    return N_(f"{where} has dtype {got}, expected {exp}{hint}")
 
 
 def _compare_array(got, exp: np.ndarray, rtol, atol, where, rule) -> str | None:
     if not isinstance(got, np.ndarray):
         if rule != "value" or got is None or isinstance(got, (str, bytes, dict, set)):
-            want = (f"an integer array of shape {exp.shape}" if exp.dtype.kind in "iu"
-                    else f"an array of shape {exp.shape} and dtype {exp.dtype}")
-            return f"{where} should be {want}, got {_describe(got)}"
+            want = (N_(f"an integer array of shape {exp.shape}") if exp.dtype.kind in "iu"
+                    else N_(f"an array of shape {exp.shape} and dtype {exp.dtype}"))
+            return N_(f"{where} should be {want}, got {_describe(got)}")
         try:
             got = np.asarray(got)
         except (TypeError, ValueError):
-            return f"{where} should be an array of shape {exp.shape}, got {_describe(got)}"
+            return N_(f"{where} should be an array of shape {exp.shape}, got {_describe(got)}")
     if got.shape != exp.shape:
-        return f"{where} has shape {got.shape}, expected shape {exp.shape}"
+        return N_(f"{where} has shape {got.shape}, expected shape {exp.shape}")
     if got.dtype.kind not in "biuf":
-        return f"{where} has dtype {got.dtype}, expected {exp.dtype}"
+        return N_(f"{where} has dtype {got.dtype}, expected {exp.dtype}")
     problem = _dtype_problem(got.dtype, exp.dtype, where, rule)
     if problem:
         return problem
@@ -105,20 +106,20 @@ def _compare_array(got, exp: np.ndarray, rtol, atol, where, rule) -> str | None:
 def _compare_values(arr: np.ndarray, exp: np.ndarray, rtol, atol, where) -> str | None:
     """Values (float64 arrays of equal shape) within ``atol + rtol * |expected|``; NaN only where expected."""
     if np.isnan(arr).any() and not np.isnan(exp).any():
-        return f"{where} contains NaN (look for 0/0, log(0) or an overflowing exp)"
+        return N_(f"{where} contains NaN (look for 0/0, log(0) or an overflowing exp)")
     if np.isinf(arr).any() and not np.isinf(exp).any():
-        return f"{where} contains inf (an overflow: subtract a maximum, or use a stable formula)"
+        return N_(f"{where} contains inf (an overflow: subtract a maximum, or use a stable formula)")
     with np.errstate(invalid="ignore"):
         bad = ~np.isclose(arr, exp, rtol=rtol, atol=atol, equal_nan=True)
     if not bad.any():
         return None
     if exp.ndim == 0:
-        return f"{where} is off: expected {exp:.6g}, got {arr:.6g}"
+        return N_(f"{where} is off: expected {exp:.6g}, got {arr:.6g}")
     with np.errstate(invalid="ignore"):
         err = np.where(bad, np.nan_to_num(np.abs(arr - exp), nan=np.inf, posinf=np.inf), -1.0)
     idx = np.unravel_index(np.argmax(err), exp.shape)
-    return (f"{where}: {int(bad.sum())} of {bad.size} values are off, the worst at index "
-            f"{tuple(int(i) for i in idx)}: expected {exp[idx]:.6g}, got {arr[idx]:.6g}")
+    return N_(f"{where}: {int(bad.sum())} of {bad.size} values are off, the worst at index "
+              f"{tuple(int(i) for i in idx)}: expected {exp[idx]:.6g}, got {arr[idx]:.6g}")
 
 
 def _is_real(value) -> bool:
@@ -132,16 +133,16 @@ def _compare_scalar(got, exp, rtol, atol, where, rule) -> str | None:
         got = got[()]
     if rule == "value":
         ok = _is_real(got) or isinstance(got, (bool, np.bool_))
-        noun = "a number"
+        noun = N_("a number")
     elif want == "b":
-        ok, noun = isinstance(got, (bool, np.bool_)), "a bool (True or False)"
+        ok, noun = isinstance(got, (bool, np.bool_)), N_("a bool (True or False)")
     elif want in "iu":
         ok = isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_))
-        noun = "an integer (int)"
+        noun = N_("an integer (int)")
     else:
-        ok, noun = _is_real(got), "a single number"
+        ok, noun = _is_real(got), N_("a single number")
     if not ok:
-        return f"{where} should be {noun}, got {_describe(got)}"
+        return N_(f"{where} should be {noun}, got {_describe(got)}")
     return _compare_values(np.asarray(got, dtype=np.float64), np.asarray(exp, dtype=np.float64), rtol, atol, where)
 
 
@@ -177,9 +178,9 @@ def compare(got, expected, rtol: float, atol: float, where: str = "the result", 
         raise ValueError(f"dtype rule must be one of {DTYPE_RULES}, got {dtype!r}")
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return f"{where} should be a dict with the keys {list(expected)}, got {_describe(got)}"
+            return N_(f"{where} should be a dict with the keys {list(expected)}, got {_describe(got)}")
         if set(map(str, got)) != set(expected):
-            return f"{where} should have the keys {list(expected)}, got {list(map(str, got))}"
+            return N_(f"{where} should have the keys {list(expected)}, got {list(map(str, got))}")
         for key, value in expected.items():
             problem = compare(got[key], value, rtol, atol, f"{where}[{key!r}]", dtype)
             if problem:
@@ -190,16 +191,16 @@ def compare(got, expected, rtol: float, atol: float, where: str = "the result", 
         if fields is not None:
             name = type(expected).__name__
             if not isinstance(got, tuple) or tuple(getattr(type(got), "_fields", ()) or ()) != tuple(fields):
-                return (f"{where} should be a {name} (a NamedTuple with the fields {', '.join(fields)}), "
-                        f"got {_describe(got)}")
+                return N_(f"{where} should be a {name} (a NamedTuple with the fields {', '.join(fields)}), "
+                          f"got {_describe(got)}")
             inner = "value" if is_cache(expected) else dtype
             labels = [f"{name}.{field}" for field in fields]
         else:
             if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-                return f"{where} should be a tuple of {len(expected)} values, got {_describe(got)}"
+                return N_(f"{where} should be a tuple of {len(expected)} values, got {_describe(got)}")
             inner = dtype
             labels = (list(parts) if parts is not None and len(parts) == len(expected)
-                      else [f"element {i} of {where}" for i in range(len(expected))])
+                      else [N_(f"element {i} of {where}") for i in range(len(expected))])
         for label, g, e in zip(labels, got, expected):
             problem = compare(g, e, rtol, atol, label, inner)
             if problem:
@@ -213,7 +214,7 @@ def compare(got, expected, rtol: float, atol: float, where: str = "the result", 
         equal = type(got) is type(expected) and bool(got == expected)
     except Exception:
         equal = False
-    return None if equal else f"{where} should be {expected!r}, got {_describe(got)}"
+    return None if equal else N_(f"{where} should be {expected!r}, got {_describe(got)}")
 
 
 def normalised(value, expected, rules: dict):
@@ -252,23 +253,23 @@ def _first_change(before, after, path: str) -> str | None:
         return None  # its state moves with every draw, by design
     if isinstance(before, np.ndarray):
         if not isinstance(after, np.ndarray):
-            return f"{path} (replaced by {_describe(after)})"
+            return N_(f"{path} (replaced by {_describe(after)})")
         if after.shape != before.shape:
-            return f"{path} (its shape {before.shape} became {after.shape})"
+            return N_(f"{path} (its shape {before.shape} became {after.shape})")
         if after.dtype != before.dtype:
-            return f"{path} (its dtype {before.dtype} became {after.dtype})"
+            return N_(f"{path} (its dtype {before.dtype} became {after.dtype})")
         same = before == after
         if before.dtype.kind == "f":
             same |= np.isnan(before) & np.isnan(after)
         if not np.all(same):
             idx = tuple(int(i) for i in np.argwhere(~np.asarray(same))[0])
-            return f"{path} (its values changed, first at index {idx})"
+            return N_(f"{path} (its values changed, first at index {idx})")
         return None
     if isinstance(before, tuple):
         fields = getattr(type(before), "_fields", None)
         if not isinstance(after, tuple) or len(after) != len(before) or (
                 fields is not None and tuple(getattr(type(after), "_fields", ()) or ()) != tuple(fields)):
-            return f"{path} (replaced by {_describe(after)})"
+            return N_(f"{path} (replaced by {_describe(after)})")
         for i, (b, a) in enumerate(zip(before, after)):
             change = _first_change(b, a, f"{path}.{fields[i]}" if fields else f"{path}[{i}]")
             if change:
@@ -276,9 +277,9 @@ def _first_change(before, after, path: str) -> str | None:
         return None
     if isinstance(before, list):
         if not isinstance(after, list):
-            return f"{path} (replaced by {_describe(after)})"
+            return N_(f"{path} (replaced by {_describe(after)})")
         if len(after) != len(before):
-            return f"{path} (its length {len(before)} became {len(after)})"
+            return N_(f"{path} (its length {len(before)} became {len(after)})")
         for i, (b, a) in enumerate(zip(before, after)):
             change = _first_change(b, a, f"{path}[{i}]")
             if change:
@@ -286,9 +287,9 @@ def _first_change(before, after, path: str) -> str | None:
         return None
     if isinstance(before, dict):
         if not isinstance(after, dict):
-            return f"{path} (replaced by {_describe(after)})"
+            return N_(f"{path} (replaced by {_describe(after)})")
         if list(after) != list(before):
-            return f"{path} (its keys {list(before)} became {list(after)})"
+            return N_(f"{path} (its keys {list(before)} became {list(after)})")
         for key in before:
             change = _first_change(before[key], after[key], f"{path}[{key!r}]")
             if change:
@@ -303,7 +304,7 @@ def _first_change(before, after, path: str) -> str | None:
             same = type(after) is type(before) and bool(after == before)
         except Exception:
             same = False
-    return None if same else f"{path} ({before!r} became {after!r})"
+    return None if same else N_(f"{path} ({before!r} became {after!r})")
 
 
 def changed_arguments(sent, returned, names=None) -> str | None:
@@ -333,7 +334,7 @@ def changed_arguments(sent, returned, names=None) -> str | None:
         labelled = [(str(k), v, returned.get(k) if isinstance(returned, dict) else None) for k, v in sent.items()]
     else:
         returned = list(returned) if isinstance(returned, (tuple, list)) else []
-        labelled = [(names[i] if names and i < len(names) else f"argument {i + 1}", v,
+        labelled = [(names[i] if names and i < len(names) else N_(f"argument {i + 1}"), v,
                      returned[i] if i < len(returned) else None) for i, v in enumerate(sent)]
     for label, before, after in labelled:
         change = _first_change(before, after, label)

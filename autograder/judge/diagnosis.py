@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.course import site_url
+from autograder.i18n import N_, folder
 from autograder.judge import catalogue
 from autograder.judge.catalogue import Mistake
 from autograder.judge.codec import Invalid
@@ -80,39 +82,53 @@ class Advice:
             CATEGORIES[key].section for key, _, _ in self.categories if CATEGORIES[key].section]
         return [catalogue.url(t) for t in dict.fromkeys(targets)]
 
-    def _parts(self):
-        """``(lead, [(title, text)])``: the one structure :meth:`text` and :meth:`html` render, before the links."""
+    def _parts(self, translate=str):
+        """``(lead, [(title, text)])``: the one structure :meth:`text` and :meth:`html` render, before the links.
+
+        ``translate`` (a :class:`autograder.i18n.Catalogue`) writes them in the learner's language.
+        """
+        t = translate
         if len(self.mistakes) == 1:
             [m] = self.mistakes
-            return "This looks like a known mistake:", [(m.name, m.explanation)]
+            return t(N_("This looks like a known mistake:")), [(t(m.name), t(m.explanation))]
         if self.mistakes:
-            return ("This looks like one of these known mistakes (each gives your results on every hidden case):",
-                    [(m.name, m.explanation) for m in self.mistakes])
+            return (t(N_("This looks like one of these known mistakes (each gives your results on every hidden "
+                         "case):")), [(t(m.name), t(m.explanation)) for m in self.mistakes])
         if self.categories:
-            return ("No known mistake matches all of your results. The failing cases are of these kinds:",
-                    [(f"{CATEGORIES[key].name} ({failed} of {total} such cases failed)", CATEGORIES[key].explanation)
-                     for key, failed, total in self.categories])
+            return (t(N_("No known mistake matches all of your results. The failing cases are of these kinds:")),
+                    [(t(N_(f"{CATEGORIES[key].name} ({failed} of {total} such cases failed)")),
+                      t(CATEGORIES[key].explanation)) for key, failed, total in self.categories])
         return "", []
 
-    def text(self) -> str:
+    def _see(self, links: list[str], translate=str) -> str:
+        return translate(N_("See")) + " " + translate(N_(" and ")).join(links)
+
+    def _links(self, translate=str) -> list[str]:
+        """:meth:`links` in the edition of the book in ``translate``'s language (``.../zh/book/...``)."""
+        inside = folder(getattr(translate, "language", "en"))
+        site = site_url()
+        return [site + f"/{inside}" + a[len(site):] if inside and a.startswith(site + "/") else a
+                for a in self.links()]
+
+    def text(self, translate=str) -> str:
         """The advice as plain text, ending with the links to the book (the function's section always among them)."""
-        lead, items = self._parts()
-        see = "See " + " and ".join(self.links())
+        lead, items = self._parts(translate)
+        see = self._see(self._links(translate), translate)
         if len(self.mistakes) == 1:
             [(title, text)] = items
             return f"{lead} {title}. {text} {see}"
         return "\n".join(([lead] if lead else []) + [f"  * {title}: {text}" for title, text in items] + [see])
 
-    def html(self) -> str:
+    def html(self, translate=str) -> str:
         """The advice as an HTML block for the feedback page: the same words, with working links."""
-        lead, items = self._parts()
+        lead, items = self._parts(translate)
         esc = html.escape
         body = [f"<p><strong>{esc(lead)}</strong></p>"] if lead else []
         if items:
             body.append("<ul>" + "".join(f"<li><strong>{esc(title)}.</strong> {esc(text)}</li>"
                                          for title, text in items) + "</ul>")
-        body.append("<p>See " + " and ".join(f'<a href="{esc(a)}" target="_blank">{esc(a)}</a>'
-                                             for a in self.links()) + "</p>")
+        body.append("<p>" + esc(translate(N_("See"))) + " " + esc(translate(N_(" and "))).join(
+            f'<a href="{esc(a)}" target="_blank">{esc(a)}</a>' for a in self._links(translate)) + "</p>")
         return ('<div class="nncourse-advice" style="border-left: 4px solid #d2413a; padding: 0.3em 0.8em; '
                 'margin: 0.4em 0;">' + "".join(body) + "</div>")
 

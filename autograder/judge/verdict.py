@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.i18n import N_, Catalogue
 from autograder.judge import codec, diagnosis, harness
 from autograder.judge.compare import changed_arguments, compare, normalised
 from autograder.judge.diagnosis import Advice
@@ -114,22 +115,22 @@ def case_problem(spec: Spec, case: Case, expected, got, mutated) -> str | None:
     if isinstance(got, BaseException):
         kind = getattr(got, "kind", type(got).__name__)
         if kind == "NotImplementedError":
-            detail = "not implemented yet"
+            detail = N_("not implemented yet")
         elif wrote_into_input(kind, str(got)):
-            detail = (f"your function wrote into its input ({kind}: {got}); the grader passes every input "
-                      f"array read-only: work on a copy (for example x = x.copy()) or build a new array")
+            detail = N_(f"your function wrote into its input ({kind}: {got}); the grader passes every input "
+                        f"array read-only: work on a copy (for example x = x.copy()) or build a new array")
         else:
-            detail = f"raised {kind}: {got}"
+            detail = N_(f"raised {kind}: {got}")
         return f"{case.label}: {detail}"
     if mutated:
-        return f"{case.label}: your function changed its input {mutated}: work on a copy"
+        return f"{case.label}: " + N_(f"your function changed its input {mutated}: work on a copy")
     if spec.normalise:
         got, expected = normalised(got, expected, spec.normalise), normalised(expected, expected, spec.normalise)
     if spec.check:
         problem = spec.check(got, expected, rtol, atol)
     else:
         names = result_names(spec.qualname)
-        where = names[0] if len(names) == 1 and not isinstance(expected, tuple) else "the result"
+        where = names[0] if len(names) == 1 and not isinstance(expected, tuple) else N_("the result")
         problem = compare(got, expected, rtol, atol, where, spec.dtype, parts=names)
     return f"{case.label}: {problem}" if problem else None
 
@@ -205,10 +206,17 @@ class Verdict:
     def passed(self) -> bool:
         return not self.failures
 
-    def report(self, advice: bool = True) -> str:
-        """What the learner reads: the failing cases (:func:`report`), then (with ``advice``) the advice."""
-        text = report(self.name, self.failures, len(self.cases))
-        return text if self.advice is None or not advice else text + "\n" + self.advice.text()
+    def report(self, advice: bool = True, language: str = "en") -> str:
+        """What the learner reads: the failing cases (:func:`report`), then (with ``advice``) the advice.
+
+        In ``language`` (the notebook's, :func:`autograder.i18n.notebook_language`):
+        every sentence, case label, diagnosis and kind of case through the
+        ``autograder`` catalogue (English when it has no translation).
+        """
+        translate = Catalogue("autograder", language)
+        failures = [translate_failure(f, self.cases, translate) for f in self.failures]
+        text = report(self.name, failures, len(self.cases), translate)
+        return text if self.advice is None or not advice else text + "\n" + self.advice.text(translate)
 
     def record(self) -> dict:
         """The verdict as plain data, for the graded notebook and the exports (no input, no reference value)."""
@@ -268,13 +276,25 @@ def judge_bundle(qualname: str, cases, bundle) -> list[str]:
     return judge(qualname, cases, bundle, diagnose=False).failures
 
 
-def report(name: str, failures: list[str], n_cases: int) -> str:
-    """What the learner reads about one function: all passed, or up to five failing cases in words."""
+def report(name: str, failures: list[str], n_cases: int, translate=str) -> str:
+    """What the learner reads about one function: all passed, or up to five failing cases in words.
+
+    ``translate`` writes each sentence in the learner's language (a
+    :class:`autograder.i18n.Catalogue`); ``failures`` are already translated.
+    """
     if not failures:
-        return f"{name}: all {n_cases} hidden cases passed."
+        return translate(N_(f"{name}: all {n_cases} hidden cases passed."))
     shown = "\n  - ".join(failures[:5])
-    more = f"\n  ({len(failures) - 5} more)" if len(failures) > 5 else ""
-    return f"{name}: {len(failures)} of {n_cases} hidden cases failed:\n  - {shown}{more}"
+    more = "\n  " + translate(N_(f"({len(failures) - 5} more)")) if len(failures) > 5 else ""
+    return translate(N_(f"{name}: {len(failures)} of {n_cases} hidden cases failed:")) + f"\n  - {shown}{more}"
+
+
+def translate_failure(failure: str, cases, translate) -> str:
+    """One failure message (``"<case label>: <problem>"``) in the learner's language, label and problem apart."""
+    for case in cases:
+        if failure.startswith(f"{case.label}: "):
+            return translate(case.label) + ": " + translate(failure[len(case.label) + 2:])
+    return translate(failure)
 
 
 # -- in this process --------------------------------------------------------------------

@@ -11,15 +11,27 @@ publishes too).
 from __future__ import annotations
 
 import re
+from html import escape
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from autograder.i18n import LANGUAGES, Catalogue
+
 EDITIONS = ("class", "self-study")
-BANNER = ('<div class="edition-banner" role="note"><strong>Self-study edition.</strong> '
-          'This edition contains the solutions: each Exercise box ends with collapsed reference '
-          'implementations. Try the exercise first.</div>')
+
+
+def _catalogue(app: Sphinx) -> Catalogue:
+    return Catalogue("site", app.config.language if app.config.language in LANGUAGES else "en")
+
+
+def banner(catalogue: Catalogue) -> str:
+    """The note at the top of every page of the self-study edition, in the catalogue's language."""
+    return ('<div class="edition-banner" role="note"><strong>' + escape(catalogue("Self-study edition."))
+            + "</strong> " + escape(catalogue("This edition contains the solutions: each Exercise box ends "
+                                                      "with collapsed reference implementations. Try the exercise "
+                                                      "first.")) + "</div>")
 
 
 def _self_study(app: Sphinx) -> bool:
@@ -35,18 +47,16 @@ def add_solutions(app: Sphinx, doctree: nodes.document) -> None:
     from autograder import exercise
     from autograder.build.assemble import reference_source
 
+    catalogue = _catalogue(app)
     for box in list(doctree.findall(nodes.admonition)):
-        titles = [c for c in box.children if isinstance(c, nodes.title)]
-        if not titles or titles[0].astext().strip() != "Exercise":
-            continue
         slugs = [re.sub(r"\.ipynb$", "", d["reftarget"].rsplit("/", 1)[-1])
                  for d in box.findall(addnodes.download_reference) if d.get("reftarget", "").endswith(".ipynb")]
         if not slugs:
-            continue
+            continue  # not an Exercise box (recognised by its notebook, whatever the language of its title)
         at = box.parent.index(box)
         for graded in exercise.load(slugs[0]).graded:
             dropdown = nodes.admonition(classes=["dropdown", "solution"])
-            dropdown += nodes.title(text=f"Solution: {graded.name} (reference implementation)")
+            dropdown += nodes.title(text=catalogue(f"Solution: {graded.name} (reference implementation)"))
             dropdown += nodes.literal_block(text=reference_source(graded.qualname), language="python")
             at += 1
             box.parent.insert(at, dropdown)
@@ -55,7 +65,7 @@ def add_solutions(app: Sphinx, doctree: nodes.document) -> None:
 def add_banner(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Self-study edition: every page says that it contains the solutions."""
     if _self_study(app) and "body" in context:
-        context["body"] = BANNER + context["body"]
+        context["body"] = banner(_catalogue(app)) + context["body"]
 
 
 def setup(app: Sphinx) -> dict:

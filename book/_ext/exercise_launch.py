@@ -9,6 +9,12 @@ Every chapter ends with a box written as::
     {download}`Download SLUG.ipynb <../exercises/SLUG.ipynb>`
     :::
 
+In the Chinese edition the box's title and sentence are translated with the
+page, the download opens the Chinese notebook ``exercises/zh/SLUG.ipynb``
+(the same graded cells, instructions in Chinese), and the words this
+extension adds come from the ``site`` catalogue (``autograder.i18n``). A box
+is recognised by its notebook download, whatever its title says.
+
 This extension gives every such box the same layout: after the chapter's own
 sentence, the points of each graded function (read from the exercise template
 ``exercises/src/SLUG.md`` by ``autograder.exercise``, the parser the
@@ -44,14 +50,20 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from autograder import exercise
+from autograder.i18n import LANGUAGES, Catalogue, folder
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"colab_url": "", "binderhub_url": ""}
-NEEDS = "Open it in Jupyter, or upload it to Google Colab: it needs only NumPy and Matplotlib."
+
+
+def translations(app: Sphinx) -> Catalogue:
+    """The ``site`` catalogue in the language of the build."""
+    return Catalogue("site", app.config.language if app.config.language in LANGUAGES else "en")
 
 
 def notebook_points(path: Path) -> float:
@@ -61,40 +73,75 @@ def notebook_points(path: Path) -> float:
                for c in nb.get("cells", []) if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
 
 
-def _points(value: float) -> str:
-    return f"{value:g} point" + ("" if value == 1 else "s")
+def _points(value: float, catalogue: Catalogue) -> str:
+    return catalogue(f"{value:g} point") if value == 1 else catalogue(f"{value:g} points")
 
 
-def points_list(ex: exercise.Exercise) -> list[nodes.Node]:
+ENGLISH = Catalogue("site")
+
+
+def points_list(ex: exercise.Exercise, catalogue: Catalogue = ENGLISH) -> list[nodes.Node]:
     """A "N points in total" line and a list of ``function  n points`` items."""
     total = nodes.paragraph(classes=["exercise-points-total"])
-    total += nodes.strong(text=_points(ex.points))
-    total += nodes.Text(" in total, by function:")
+    total += nodes.strong(text=_points(ex.points, catalogue))
+    total += nodes.Text(catalogue(" in total, by function:"))
     items = nodes.bullet_list(classes=["exercise-points"])
     for graded in ex.graded:
         item = nodes.list_item(classes=["exercise-points-item"])
         line = nodes.paragraph()
         line += nodes.literal(text=graded.name, classes=["exercise-function"])
         line += nodes.Text(" ")
-        line += nodes.inline(text=_points(graded.points), classes=["exercise-points-value"])
+        line += nodes.inline(text=_points(graded.points, catalogue), classes=["exercise-points-value"])
         item += line
         items += item
     return [total, items]
 
 
-def launch_urls(settings: dict, repo_url: str, branch: str, path_in_repo: str) -> dict[str, str]:
-    """Colab and Binder addresses of a notebook at ``path_in_repo`` in a GitHub repository."""
+def launch_urls(settings: dict, repo_url: str, branch: str, path_in_repo: str,
+                catalogue: Catalogue = ENGLISH) -> dict[str, str]:
+    """Colab and Binder addresses of a notebook at ``path_in_repo`` in a GitHub repository, by their label."""
     match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?", repo_url or "")
     if not match:
         return {}
     org, repo = match.groups()
     urls = {}
     if settings.get("colab_url"):
-        urls["Open in Colab"] = f"{settings['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/{path_in_repo}"
+        urls[catalogue("Open in Colab")] = (f"{settings['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}"
+                                            f"/{path_in_repo}")
     if settings.get("binderhub_url"):
-        urls["Launch on Binder"] = (f"{settings['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}"
+        urls[catalogue("Launch on Binder")] = (f"{settings['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}"
                                     f"?labpath={quote(path_in_repo, safe='')}")
     return urls
+
+
+def _exercise_downloads(box: nodes.Element) -> list[addnodes.download_reference]:
+    return [d for d in box.findall(addnodes.download_reference) if d.get("reftarget", "").endswith(".ipynb")]
+
+
+def exercise_boxes(doctree: nodes.document):
+    """The Exercise boxes of a page: the admonitions that offer a notebook for download."""
+    return [box for box in doctree.findall(nodes.admonition) if _exercise_downloads(box)]
+
+
+class NotebookInTheLanguage(SphinxTransform):
+    """In another language's edition, the Exercise box downloads that language's notebook.
+
+    ``../exercises/SLUG.ipynb`` becomes ``../exercises/zh/SLUG.ipynb``; a read
+    transform, so that Sphinx collects the right file for ``_downloads``.
+    """
+
+    default_priority = 700
+
+    def apply(self, **kwargs) -> None:
+        language = self.config.language if self.config.language in LANGUAGES else "en"
+        if not folder(language):
+            return
+        for box in exercise_boxes(self.document):
+            for download in _exercise_downloads(box):
+                target = download["reftarget"]
+                head, _, name = target.rpartition("/")
+                if head.rsplit("/", 1)[-1] == "exercises":
+                    download["reftarget"] = f"{head}/{folder(language)}/{name}"
 
 
 def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
@@ -103,15 +150,10 @@ def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
     self_study = getattr(app.config, "nncourse_edition", "class") == "self-study"
     repo_url = str(learners.get("self_study_url" if self_study else "url") or "")
     branch = str(learners.get("branch") or "main")
+    catalogue = translations(app)
     env = app.env
-    for box in doctree.findall(nodes.admonition):
-        titles = [c for c in box.children if isinstance(c, nodes.title)]
-        if not titles or titles[0].astext().strip() != "Exercise":
-            continue
-        downloads = [d for d in box.findall(addnodes.download_reference)
-                     if d.get("reftarget", "").endswith(".ipynb")]
-        if not downloads:
-            continue
+    for box in exercise_boxes(doctree):
+        downloads = _exercise_downloads(box)
         rel, abspath = env.relfn2path(downloads[0]["reftarget"], env.docname)
         notebook = Path(abspath)
         if not notebook.is_file():
@@ -135,10 +177,10 @@ def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
                            "(make exercises)", ex.path.name, ex.points, notebook.name, notebook_points(notebook),
                            location=box)
         index = actions.parent.index(actions)
-        actions.parent[index:index] = points_list(ex)
+        actions.parent[index:index] = points_list(ex, catalogue)
         actions["classes"].append("exercise-actions")
 
-        urls = launch_urls(settings, repo_url, branch, rel)
+        urls = launch_urls(settings, repo_url, branch, rel, catalogue)
         if (settings["colab_url"] or settings["binderhub_url"]) and not urls:
             logger.warning("exercise_launch: launch links need the GitHub URL of the learners' repository "
                            "(sphinx.config.learner_repository in _config.yml), got %r", repo_url, location=box)
@@ -146,12 +188,14 @@ def add_launch_links(app: Sphinx, doctree: nodes.document) -> None:
             actions += nodes.Text(" ")
             actions += nodes.reference("", label, refuri=url, classes=["exercise-launch-link"],
                                        internal=False)
+        needs = catalogue("Open it in Jupyter, or upload it to Google Colab: it needs only NumPy and Matplotlib.")
         actions.parent.insert(actions.parent.index(actions) + 1,
-                              nodes.paragraph(text=NEEDS, classes=["exercise-needs"]))
+                              nodes.paragraph(text=needs, classes=["exercise-needs"]))
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("exercise_launch", dict(DEFAULTS), "env", [dict])
     app.add_config_value("learner_repository", {}, "env", [dict])
+    app.add_transform(NotebookInTheLanguage)
     app.connect("doctree-read", add_launch_links)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,11 @@ Each chapter has a module here (`coursekit.practice.activations`, ...) with
 one function per graded function, `practice_<name>(<name>, ...)`, whose
 parameters are named after the notebook's functions and classes it needs.
 It prints one ✓ or ✗ line per kind of input and returns True when all pass.
+
+Messages: every string of a chapter's module with words in it (a check's
+label and hint, a `Mismatch`'s problem, an expectation's `what`) is a message
+of the catalogue `coursekit.po` (`make translations` finds them); the
+helpers here pass each through `_tr` (`coursekit.i18n`) as they print it.
 """
 import copy
 import warnings
@@ -20,6 +25,7 @@ import numpy as np
 
 from coursekit.checking import describe_exception, record, report
 from coursekit.gradcheck import numerical_gradient
+from coursekit.i18n import _tr
 
 #: The seed of every practice input. Public on purpose: the hidden tests draw theirs from a secret one.
 PUBLIC_SEED = 20260101
@@ -85,11 +91,11 @@ def call(function, *args, **kwargs):
     result = function(*args, **kwargs)
     for i, (b, a) in enumerate(zip(before[0], args)):
         if not _same(b, a):
-            raise Mismatch(f"your function changed its argument {i + 1} ({type(a).__name__}): "
-                           "build a new one instead of modifying the one you were given")
+            raise Mismatch(_tr(f"your function changed its argument {i + 1} ({type(a).__name__}): "
+                              "build a new one instead of modifying the one you were given"))
     for name in before[1]:
         if not _same(before[1][name], kwargs[name]):
-            raise Mismatch(f"your function changed its argument {name}: build a new one instead")
+            raise Mismatch(_tr(f"your function changed its argument {name}: build a new one instead"))
     return result
 
 
@@ -102,15 +108,16 @@ def _index(idx):
 def expect(condition, problem):
     """Raise `Mismatch` with `problem` unless `condition` holds."""
     if not bool(condition):
-        raise Mismatch(problem)
+        raise Mismatch(_tr(problem))
 
 
 def expect_array(got, what="the result"):
     """`got` must be a NumPy array (not None, a list or a number)."""
+    what = _tr(what)
     if got is None:
-        raise Mismatch(f"{what} is None (a missing `return`?)")
+        raise Mismatch(_tr(f"{what} is None (a missing `return`?)"))
     if not isinstance(got, np.ndarray):
-        raise Mismatch(f"{what} is a {type(got).__name__}, expected a NumPy array")
+        raise Mismatch(_tr(f"{what} is a {type(got).__name__}, expected a NumPy array"))
     return got
 
 
@@ -118,10 +125,11 @@ def expect_shape(got, shape, what="the result"):
     """`got` must be an array of shape `shape`."""
     got = expect_array(got, what)
     if got.shape != tuple(shape):
-        extra = ""
+        what, shape = _tr(what), tuple(shape)
         if got.size == int(np.prod(shape)) and got.size > 1:
-            extra = " (the right number of values: an axis too many or too few, or transposed?)"
-        raise Mismatch(f"{what} has shape {got.shape}, expected {tuple(shape)}{extra}")
+            raise Mismatch(_tr(f"{what} has shape {got.shape}, expected {shape} (the right number of values: "
+                              "an axis too many or too few, or transposed?)"))
+        raise Mismatch(_tr(f"{what} has shape {got.shape}, expected {shape}"))
     return got
 
 
@@ -130,51 +138,60 @@ def expect_dtype(got, dtype, what="the result"):
     got = expect_array(got, what)
     dtype = np.dtype(dtype)
     if got.dtype != dtype:
-        why = ""
+        what = _tr(what)
         if dtype == np.float32 and got.dtype == np.float64:
-            why = " (float32 in gives float32 out: look for an array or constant that made it float64)"
-        elif got.dtype == np.bool_:
-            why = " (True/False values: turn them into numbers with .astype(...))"
-        elif np.issubdtype(got.dtype, np.integer):
-            why = " (integer input should give floating output: convert it first)"
-        raise Mismatch(f"{what} has dtype {got.dtype}, expected {dtype}{why}")
+            raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype} (float32 in gives float32 out: "
+                              "look for an array or constant that made it float64)"))
+        if got.dtype == np.bool_:
+            raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype} (True/False values: turn them "
+                              "into numbers with .astype(...))"))
+        if np.issubdtype(got.dtype, np.integer):
+            raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype} (integer input should give "
+                              "floating output: convert it first)"))
+        raise Mismatch(_tr(f"{what} has dtype {got.dtype}, expected {dtype}"))
     return got
 
 
 def expect_float(got, what="the result"):
     """`got` must be a Python float (not a NumPy number or an array)."""
     if type(got) is not float:
-        raise Mismatch(f"{what} is a {type(got).__name__}, expected a Python float (use float(...))")
+        raise Mismatch(_tr(f"{_tr(what)} is a {type(got).__name__}, expected a Python float (use float(...))"))
     return got
 
 
 def expect_finite(got, what="the result"):
     """No NaN and no inf in `got`."""
     arr = np.asarray(got, dtype=np.float64)
+    what = _tr(what)
     if np.isnan(arr).any():
-        idx = np.argwhere(np.isnan(arr))[0] if arr.ndim else ()
-        raise Mismatch(f"{what} contains NaN{' at index ' + _index(idx) if arr.ndim else ''} "
-                       "(0/0, inf - inf, or an exp that overflowed?)")
+        if not arr.ndim:
+            raise Mismatch(_tr(f"{what} is NaN (0/0, inf - inf, or an exp that overflowed?)"))
+        index = _index(np.argwhere(np.isnan(arr))[0])
+        raise Mismatch(_tr(f"{what} contains NaN at index {index} (0/0, inf - inf, or an exp that overflowed?)"))
     if np.isinf(arr).any():
-        idx = np.argwhere(np.isinf(arr))[0] if arr.ndim else ()
-        raise Mismatch(f"{what} contains inf{' at index ' + _index(idx) if arr.ndim else ''} "
-                       "(an exp that overflowed, or a division by zero?)")
+        if not arr.ndim:
+            raise Mismatch(_tr(f"{what} is inf (an exp that overflowed, or a division by zero?)"))
+        index = _index(np.argwhere(np.isinf(arr))[0])
+        raise Mismatch(_tr(f"{what} contains inf at index {index} (an exp that overflowed, or a division by zero?)"))
     return got
 
 
 def expect_close(got, expected, what="the result", rtol=1e-7, atol=1e-10):
     """`|got - expected| <= atol + rtol |expected|` everywhere, with shapes equal."""
     expected = np.asarray(expected, dtype=np.float64)
-    if got is None or isinstance(got, (str, bytes, dict, set)):
-        raise Mismatch(f"{what} is {'None' if got is None else 'a ' + type(got).__name__}, expected numbers")
+    what = _tr(what)
+    if got is None:
+        raise Mismatch(_tr(f"{what} is None, expected numbers"))
+    if isinstance(got, (str, bytes, dict, set)):
+        raise Mismatch(_tr(f"{what} is a {type(got).__name__}, expected numbers"))
     try:
         arr = np.asarray(got)
     except Exception:
-        raise Mismatch(f"{what} is a {type(got).__name__} NumPy cannot read as an array of numbers") from None
+        raise Mismatch(_tr(f"{what} is a {type(got).__name__} NumPy cannot read as an array of numbers")) from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise Mismatch(f"{what} holds values of type {arr.dtype}, expected numbers")
+        raise Mismatch(_tr(f"{what} holds values of type {arr.dtype}, expected numbers"))
     if arr.shape != expected.shape:
-        raise Mismatch(f"{what} has shape {arr.shape}, expected {expected.shape}")
+        raise Mismatch(_tr(f"{what} has shape {arr.shape}, expected {expected.shape}"))
     arr = arr.astype(np.float64)
     diff = np.abs(arr - expected)
     with np.errstate(invalid="ignore"):
@@ -182,10 +199,11 @@ def expect_close(got, expected, what="the result", rtol=1e-7, atol=1e-10):
     if not bad.any():
         return got
     score = np.where(bad, np.where(np.isnan(diff), np.inf, diff), -1.0)
-    idx = np.unravel_index(np.argmax(score), diff.shape) if diff.ndim else ()
-    where = f" at index {_index(idx)}" if diff.ndim else ""
-    raise Mismatch(f"{what}: {int(bad.sum())} of {bad.size} values off{where}: expected {expected[idx]:.8g}, "
-                   f"got {arr[idx]:.8g}")
+    if not diff.ndim:
+        raise Mismatch(_tr(f"{what} is off: expected {expected:.8g}, got {arr:.8g}"))
+    idx = np.unravel_index(np.argmax(score), diff.shape)
+    raise Mismatch(_tr(f"{what}: {int(bad.sum())} of {bad.size} values off at index {_index(idx)}: "
+                      f"expected {expected[idx]:.8g}, got {arr[idx]:.8g}"))
 
 
 def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
@@ -197,7 +215,7 @@ def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
     numeric = numerical_gradient(f, x, dout)
     got = expect_array(analytic, what)
     if got.shape != numeric.shape:
-        raise Mismatch(f"{what} has shape {got.shape}, expected {numeric.shape} (the shape of the input)")
+        raise Mismatch(_tr(f"{_tr(what)} has shape {got.shape}, expected {numeric.shape} (the shape of the input)"))
     got = got.astype(np.float64)
     expect_finite(got, what)
     diff = np.abs(got - numeric)
@@ -205,15 +223,15 @@ def expect_gradient(f, x, dout, analytic, what="dx", tol=1e-6, atol=1e-9):
     bad = (rel > tol) & (diff > atol)
     if bad.any():
         idx = np.unravel_index(np.argmax(np.where(bad, diff, -1.0)), diff.shape)
-        raise Mismatch(f"{what} differs from the numerical gradient at {int(bad.sum())} of {bad.size} entries; "
-                       f"at index {_index(idx)}: numerical {numeric[idx]:.6g}, yours {got[idx]:.6g}")
+        raise Mismatch(_tr(f"{_tr(what)} differs from the numerical gradient at {int(bad.sum())} of {bad.size} "
+                          f"entries; at index {_index(idx)}: numerical {numeric[idx]:.6g}, yours {got[idx]:.6g}"))
     return got
 
 
 def first(result, what="the result"):
     """The first element of a `(out, cache)` pair, with a clear message if it is not a pair."""
     if not isinstance(result, (tuple, list)):
-        raise Mismatch(f"your function returned a {type(result).__name__}, expected a pair (out, cache)")
+        raise Mismatch(_tr(f"your function returned a {type(result).__name__}, expected a pair (out, cache)"))
     return result[0]
 
 
@@ -236,8 +254,11 @@ class Practice:
         self.failed = 0
         self._last_problem = None
         self.rng = np.random.default_rng(PUBLIC_SEED)
-        also = f"; these checks also call your {uses}" if uses else ""
-        print(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed{also}):")
+        if uses:
+            print(_tr(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed; these checks "
+                     f"also call your {uses}):"))
+        else:
+            print(_tr(f"Practice for {function} (inputs of the hidden tests' kinds from a public seed):"))
 
     def check(self, label, test, hint=""):
         """Run `test()`; print `✓ label` if it returns, else `✗ label: what is wrong`.
@@ -252,19 +273,21 @@ class Practice:
         except NotImplementedError:
             raise
         except Mismatch as problem:
-            self._fail(label, str(problem), hint)
+            self._fail(label, _tr(str(problem)), hint)
         except Exception as exc:
-            self._fail(label, "raised " + describe_exception(exc, indent="    "), hint)
+            self._fail(label, _tr("raised") + " " + describe_exception(exc, indent="    "), hint)
         else:
-            report(f"  ✓ {label}")
+            report(f"  ✓ {_tr(label)}")
             record(True)
 
     def _fail(self, label, problem, hint):
         self.failed += 1
         if problem == self._last_problem:  # one cause, many symptoms: say it once
-            report(f"  ✗ {label}: the same problem", failed=True)
+            report("  ✗ " + _tr(f"{label}: the same problem"), failed=True)
         else:
-            report(f"  ✗ {label}: {problem}" + (f"\n    Hint: {hint}" if hint else ""), failed=True)
+            if isinstance(hint, tuple):  # sentences translated one by one, then joined
+                hint = " ".join(_tr(sentence) for sentence in hint if sentence)
+            report(f"  ✗ {_tr(label)}: {problem}" + ("\n    " + _tr(f"Hint: {hint}") if hint else ""), failed=True)
         self._last_problem = problem
         record(False)
 

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from coursekit.i18n import _tr
 from coursekit.practice import Mismatch, Practice, call, expect, expect_close, expect_dtype
 
 _NORMAL_SHARE, _UNIFORM_SHARE = math.erf(1 / math.sqrt(2)), 1 / math.sqrt(3)  # shares within one std of 0
@@ -107,7 +108,7 @@ def _initializer_practice(name, init, kind, cases, hints):
             expect(np.isfinite(w).all(), f"the weights for {label} contain NaN or inf")
             if w.size >= 2000:
                 _statistics(w, sigma, kind, label)
-        p.check(f"{label}: σ = {sigma:.4g}" if sigma else label, test, hint=hint)
+        p.check(f"{_tr(label)}: σ = {sigma:.4g}" if sigma else label, test, hint=hint)
     return p.ok
 
 
@@ -128,13 +129,13 @@ _XAVIER_HINTS = ["σ = gain · sqrt(2 / (fan_in + fan_out)).", "multiply by the 
 
 def practice_xavier_uniform(xavier_uniform):
     """Practice checks of `xavier_uniform`; True when all pass."""
-    hints = [h + " The uniform bound is √3 σ." if i == 0 else h for i, h in enumerate(_XAVIER_HINTS)]
+    hints = [(h, "The uniform bound is √3 σ.") if i == 0 else h for i, h in enumerate(_XAVIER_HINTS)]
     return _initializer_practice("xavier_uniform", xavier_uniform, "uniform", _xavier_cases(), hints)
 
 
 def practice_xavier_normal(xavier_normal):
     """Practice checks of `xavier_normal`; True when all pass."""
-    hints = [h + " NumPy's normal takes the standard deviation, not the variance." if i == 0 else h
+    hints = [(h, "NumPy's normal takes the standard deviation, not the variance.") if i == 0 else h
              for i, h in enumerate(_XAVIER_HINTS)]
     return _initializer_practice("xavier_normal", xavier_normal, "normal", _xavier_cases(), hints)
 
@@ -166,13 +167,13 @@ _KAIMING_HINTS = ["σ = gain / sqrt(fan); the defaults mean ReLU (a = 0) and fan
 
 def practice_kaiming_uniform(kaiming_uniform):
     """Practice checks of `kaiming_uniform`; True when all pass."""
-    hints = [h + " The uniform bound is √3 σ." if i == 0 else h for i, h in enumerate(_KAIMING_HINTS)]
+    hints = [(h, "The uniform bound is √3 σ.") if i == 0 else h for i, h in enumerate(_KAIMING_HINTS)]
     return _initializer_practice("kaiming_uniform", kaiming_uniform, "uniform", _kaiming_cases(), hints)
 
 
 def practice_kaiming_normal(kaiming_normal):
     """Practice checks of `kaiming_normal`; True when all pass."""
-    hints = [h + " NumPy's normal takes the standard deviation." if i == 0 else h for i, h in enumerate(_KAIMING_HINTS)]
+    hints = [(h, "NumPy's normal takes the standard deviation.") if i == 0 else h for i, h in enumerate(_KAIMING_HINTS)]
     return _initializer_practice("kaiming_normal", kaiming_normal, "normal", _kaiming_cases(), hints)
 
 

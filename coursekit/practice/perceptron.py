@@ -189,10 +189,12 @@ def _result(result, dtype=np.float64):
     expect_dtype(result.w, dtype, "w (the floating dtype of x)")
     expect(np.ndim(result.b) == 0 and isinstance(result.b, (float, np.floating, int, np.integer)),
            f"b is a {type(result.b).__name__}, expected a number")
-    expect(isinstance(result.errors, np.ndarray) and np.issubdtype(result.errors.dtype, np.integer),
-           f"errors is a {type(result.errors).__name__}"
-           + (f" of dtype {result.errors.dtype}" if isinstance(result.errors, np.ndarray) else "")
-           + ": expected an integer array (np.array(counts), counts being ints)")
+    if isinstance(result.errors, np.ndarray):
+        expect(np.issubdtype(result.errors.dtype, np.integer), f"errors has dtype {result.errors.dtype}: "
+               "expected an integer array (np.array(counts), counts being ints)")
+    else:
+        raise Mismatch(f"errors is a {type(result.errors).__name__}: "
+                       "expected an integer array (np.array(counts), counts being ints)")
     expect(result.errors.ndim == 1, f"errors has shape {result.errors.shape}: one count per epoch run")
     expect(isinstance(result.converged, (bool, np.bool_)),
            f"converged is {result.converged!r} ({type(result.converged).__name__}): expected True or False")

@@ -7,6 +7,13 @@ import pytest
 from browser.harness import chapter_pages, serve
 from browser.probes import desktop_report, narrow_report
 
+from autograder.i18n import LANGUAGES, folder
+
+
+def _chapters() -> set[str]:
+    """The chapters' pages in every language (``book/perceptron.html``, ``zh/book/perceptron.html``, ...)."""
+    return {f"{folder(language)}/{c}.html".lstrip("/") for language in LANGUAGES for c in chapter_pages()}
+
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
@@ -19,7 +26,7 @@ def site_url(built_site):
 def desktop(browser, site_url, tmp_path_factory):
     """``desktop(path)``: the :class:`~browser.probes.PageReport` of a page at 1280 px, each page loaded once."""
     downloads = tmp_path_factory.mktemp("downloads")
-    chapters = {f"{c}.html" for c in chapter_pages()}
+    chapters = _chapters()
     reports = {}
 
     def report(path):
@@ -36,7 +43,7 @@ def screen(browser, site_url, desktop):
     A tablet or phone visit measures overflow and maths, runs axe-core in the light and the
     dark theme, screenshots chapters (phone) and finally taps the menu and follows a link.
     """
-    chapters = {f"{c}.html" for c in chapter_pages()}
+    chapters = _chapters()
     reports = {}
 
     def report(path, width):

@@ -102,8 +102,14 @@ def chapter_pages() -> list[str]:
 
 
 def site_pages() -> list[str]:
-    """Every HTML page a reader can reach, relative to the site root."""
-    return ["index.html", *(f"{p}.html" for p in toc_pages()), "genindex.html", "search.html"]
+    """Every HTML page a reader can reach, relative to the site root: English, then each other language.
+
+    The Chinese edition is the same pages under ``zh/`` (``autograder.i18n.folder``).
+    """
+    from autograder.i18n import LANGUAGES, folder
+
+    pages = ["index.html", *(f"{p}.html" for p in toc_pages()), "genindex.html", "search.html"]
+    return [f"{folder(language)}/{p}" if folder(language) else p for language in LANGUAGES for p in pages]
 
 
 def local_file(site: Path, base_url: str, url: str) -> Path | None:
@@ -190,7 +196,9 @@ def open_page(browser, base_url: str, path: str, context_options: dict | None = 
 
 
 def screenshot_name(page_path: str, label: str) -> str:
-    return f"{Path(page_path).stem}-{label}.png"
+    """``perceptron-desktop.png``; another language's page gets its folder first (``zh-perceptron-desktop.png``)."""
+    first = Path(page_path).parts[0]
+    return (f"{first}-" if first not in ("book", Path(page_path).name) else "") + f"{Path(page_path).stem}-{label}.png"
 
 
 def take_screenshots(browser, base_url: str, pages: list[str], out_dir: Path = SCREENSHOTS) -> list[Path]:

@@ -290,6 +290,13 @@ class PageReport:
     figure_text: list[dict] = field(default_factory=list)
     menu: dict = field(default_factory=dict)
     axe: dict[str, list[dict]] = field(default_factory=dict)  # theme -> violations
+    language_links: list[dict] = field(default_factory=list)  # the article header's language switch
+
+
+#: The language switch (book/_templates/language-switch.html): each link's target, language, text, focusability.
+LANGUAGE_LINKS = """() => [...document.querySelectorAll('.article-header-buttons a.language-switch')].map(a => ({
+  href: a.href, hreflang: a.getAttribute('hreflang'), text: a.textContent.trim(), tabIndex: a.tabIndex,
+  visible: a.getBoundingClientRect().width > 0}))"""
 
 
 EXERCISE = """() => {
@@ -327,9 +334,10 @@ def _frozen(visit: Visit) -> Visit:
 def desktop_report(browser, base_url: str, path: str, chapter: bool, download_dir: Path) -> PageReport:
     """Load ``path`` at 1280 px in the light theme, inspect it, switch to dark and inspect again;
     axe-core in both themes last; then the menu button (collapse the sidebar and open it again)."""
-    stem = Path(path).stem
+    stem = path.removesuffix(".html").replace("/", "-")
     with open_page(browser, base_url, path, DESKTOP) as (page, visit):  # a first visit: nothing stored
         report = PageReport(path, visit, page.evaluate(PAGE_DATA), requested=list(visit.requested))
+        report.language_links = page.evaluate(LANGUAGE_LINKS)
         report.colours["light"] = page.evaluate(TEXT_COLOURS)
         report.overflow = page.evaluate(OVERFLOW)
         report.math = page.evaluate(MATH)

@@ -26,17 +26,21 @@ from browser.harness import (
 )
 from PIL import Image
 
+from autograder.i18n import LANGUAGES, SOURCE_LANGUAGE, Catalogue, folder
+
 pytestmark = pytest.mark.slow
 
 PAGES = site_pages()
 CONTENT = [f"{p}.html" for p in toc_pages()]
 CHAPTERS = [f"{p}.html" for p in chapter_pages()]
+#: The chapters in every language: the English ones, then ``zh/book/...``.
+ALL_CHAPTERS = [f"{folder(language)}/{c}".lstrip("/") for language in LANGUAGES for c in CHAPTERS]
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 
 
 def test_every_page_of_the_site_is_tested(built_site):
     built = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
-             if not p.relative_to(built_site).parts[0].startswith("_")}
+             if not any(part.startswith("_") for part in p.relative_to(built_site).parts)}
     assert built == set(PAGES)
 
 
@@ -111,14 +115,43 @@ def test_every_internal_link_and_anchor_resolves(desktop, built_site, site_url):
 
 @pytest.mark.parametrize(("query", "expected"), [("batch normalization", "book/normalization.html"),
                                                  ("Kaiming", "book/initialization.html")])
-def test_search_finds(browser, site_url, query, expected):
-    with open_page(browser, site_url, f"search.html?q={query.replace(' ', '+')}") as (page, visit):
+def test_search_finds(browser, site_url, query, expected, path="search.html?q="):
+    with open_page(browser, site_url, f"{path}{query.replace(' ', '+')}") as (page, visit):
         page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
         page.wait_for_function("() => !document.querySelector('#search-progress')?.textContent.includes('Preparing')",
                                timeout=20_000)
         hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
         assert not visit.console_errors and not visit.failed_requests, visit
     assert any(urlsplit(h).path.endswith(expected) for h in hits), f"{query!r}: {expected} not among {hits[:10]}"
+
+
+@pytest.mark.parametrize(("query", "expected"), [("批量归一化", "zh/book/normalization.html"),
+                                                 ("初始化", "zh/book/initialization.html")])
+def test_chinese_search_finds(browser, site_url, query, expected):
+    """Sphinx's Chinese search, its index and the query split into words by jieba (pinned)."""
+    test_search_finds(browser, site_url, f"zh/search.html?q={query}", expected, path="")
+
+
+def counterpart(path: str, language: str) -> str:
+    """The path of the same page in ``language`` (``book/x.html`` <-> ``zh/book/x.html``)."""
+    english = next((path[len(folder(lang)) + 1:] for lang in LANGUAGES
+                    if folder(lang) and path.startswith(folder(lang) + "/")), path)
+    return f"{folder(language)}/{english}" if folder(language) else english
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_links_to_its_counterpart_in_the_other_language(desktop, built_site, site_url, path):
+    """The article header's language switch: a link (keyboard-reachable) to this very page in the other language."""
+    report = desktop(path)
+    shown = unquote(urlsplit(report.visit.final_url).path).lstrip("/")  # index.html redirects to the first page
+    language = _language(shown)
+    links = report.language_links
+    want = {other: counterpart(shown, other) for other in LANGUAGES if other != language}
+    got = {link["hreflang"].replace("-", "_"): unquote(urlsplit(link["href"]).path).lstrip("/") for link in links}
+    assert got == want, f"{path}: the language switch links {got}, expected {want}"
+    for link in links:
+        assert link["text"] == LANGUAGES[link["hreflang"].replace("-", "_")] and link["tabIndex"] >= 0, link
+        assert (built_site / unquote(urlsplit(link["href"]).path).lstrip("/")).is_file(), link
 
 
 def _launch_settings():
@@ -131,12 +164,21 @@ def _launch_settings():
     return launch, org, repo, learners.get("branch", "main")
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
+def _language(path: str) -> str:
+    return next((language for language in LANGUAGES if folder(language) and path.startswith(folder(language) + "/")),
+                SOURCE_LANGUAGE)
+
+
+@pytest.mark.parametrize("path", ALL_CHAPTERS)
 def test_exercise_box_downloads_the_notebook_and_links_colab_and_binder(desktop, path):
+    """In every language: the Chinese chapter's box downloads and launches the Chinese notebook."""
     slug = Path(path).stem
+    language = _language(path)
     box = desktop(path).exercise
-    assert box and box["title"] == "Exercise", f"{path}: no Exercise box"
-    release = REPO / "exercises" / f"{slug}.ipynb"
+    # The title is the page's own words ("Exercise"; in Chinese whatever the page's catalogue says).
+    assert box and box["title"] and (language != SOURCE_LANGUAGE or box["title"] == "Exercise"), f"{path}: no box"
+    inside = folder(language)
+    release = REPO / "exercises" / inside / f"{slug}.ipynb"
 
     # The download: the very release notebook, under its own name (the grader recognises it by that name).
     downloaded = box.get("downloaded")
@@ -157,13 +199,15 @@ def test_exercise_box_downloads_the_notebook_and_links_colab_and_binder(desktop,
 
     # Launch links: built from _config.yml, pointing at the release notebook.
     launch, org, repo, branch = _launch_settings()
+    words = Catalogue("site", language)
+    notebook = f"exercises/{inside}/{slug}.ipynb" if inside else f"exercises/{slug}.ipynb"
     expected = {}
     if launch.get("colab_url"):
-        expected["Open in Colab"] = (f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}"
-                                     f"/exercises/{slug}.ipynb")
+        expected[words("Open in Colab")] = (f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}"
+                                            f"/{notebook}")
     if launch.get("binderhub_url"):
-        expected["Launch on Binder"] = (f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}"
-                                        f"?labpath=exercises%2F{slug}.ipynb")
+        expected[words("Launch on Binder")] = (f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}"
+                                               f"?labpath={notebook.replace('/', '%2F')}")
     assert expected and box["launch"] == expected
 
 
