@@ -8,7 +8,7 @@ import html
 import re
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote_plus, unquote, urlsplit
 
 import nbformat
 import pytest
@@ -116,7 +116,7 @@ def test_every_internal_link_and_anchor_resolves(desktop, built_site, site_url):
 @pytest.mark.parametrize(("query", "expected"), [("batch normalization", "book/normalization.html"),
                                                  ("Kaiming", "book/initialization.html")])
 def test_search_finds(browser, site_url, query, expected, path="search.html?q="):
-    with open_page(browser, site_url, f"{path}{query.replace(' ', '+')}") as (page, visit):
+    with open_page(browser, site_url, f"{path}{quote_plus(query)}") as (page, visit):
         page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
         page.wait_for_function("() => !document.querySelector('#search-progress')?.textContent.includes('Preparing')",
                                timeout=20_000)
@@ -129,7 +129,7 @@ def test_search_finds(browser, site_url, query, expected, path="search.html?q=")
                                                  ("初始化", "zh/book/initialization.html")])
 def test_chinese_search_finds(browser, site_url, query, expected):
     """Sphinx's Chinese search, its index and the query split into words by jieba (pinned)."""
-    test_search_finds(browser, site_url, f"zh/search.html?q={query}", expected, path="")
+    test_search_finds(browser, site_url, query, expected, path="zh/search.html?q=")
 
 
 def counterpart(path: str, language: str) -> str:
