@@ -361,6 +361,8 @@ def desktop_report(browser, base_url: str, path: str, chapter: bool, download_di
         for img in page.locator(".bd-content img").all():
             if not img.is_visible():
                 continue  # inside a closed dropdown
+            # A figure still decoding paints the page's dark background: wait for it.
+            img.evaluate("i => i.decode().catch(() => null)")
             style = img.evaluate(FIGURE_STYLE)
             # A full-page clip: a screenshot of a figure taller than the window would show the
             # sticky header over its top.
