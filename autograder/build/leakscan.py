@@ -20,6 +20,7 @@ Run it by hand with ``python -m autograder.build.leakscan PATH...``.
 from __future__ import annotations
 
 import ast
+import functools
 import html
 import json
 import re
@@ -28,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import exercise
-from autograder.course import REPO
+from autograder.course import REPO, TEMPLATES
 
 MIN_LENGTH = 18
 JUDGE = REPO / "autograder" / "judge"
@@ -126,12 +127,23 @@ def _uninformative(node) -> bool:
 def fingerprints(sources=SECRET_SOURCES, public_sources=()) -> dict[str, str]:
     """``{squashed code: where it comes from}`` for every secret body fragment worth looking for.
 
+    Computed once per process for the same files in the same state (their
+    modification times are part of the key); each call gets its own copy.
+
     Fragments that also occur in the public helpers (``coursekit``), in
     ``public_sources`` (the answer module, for the self-study edition that
     shows it) or in a graded function's docstring (which the release notebook
     shows, formulas included) are not secrets and are left out, and so are the
     catalogue's fragments that the learner-side code (``LEARNER_SIDE``) shows.
     """
+    watched = [*sources, *public_sources, *PUBLIC_SOURCES, *LEARNER_SIDE, *TEMPLATES.glob("*.md"),
+               *(REPO / "solutions").glob("*.py")]
+    state = tuple((str(path), path.stat().st_mtime_ns) for path in watched)
+    return dict(_fingerprints(tuple(sources), tuple(public_sources), state))
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprints(sources: tuple, public_sources: tuple, state: tuple) -> dict[str, str]:
     public = set()
     for path in PUBLIC_SOURCES:
         public.update(_squash(ast.unparse(n)) for n in ast.walk(ast.parse(path.read_text()))
