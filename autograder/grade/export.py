@@ -99,7 +99,8 @@ def _scores(gb: Gradebook, assignments=(), students=()):
     return chosen, rows
 
 
-def _write(path: Path, header: list[str], rows) -> None:
+def write_csv(path: Path, header: list[str], rows) -> None:
+    """``header`` then ``rows`` into ``path`` as UTF-8 CSV (every table the grader writes)."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
@@ -126,7 +127,7 @@ class ByFunctionExportPlugin(ExportPlugin):
         course = Course(self.course_root or configured or os.getcwd())
         rows = list(by_function_rows(gradebook, self.assignment, self.student, course))
         header = list(rows[0]) if rows else ["student_id", "assignment", "function", "score", "max_score", "diagnosis"]
-        _write(dest, header, ([row[k] for k in header] for row in rows))
+        write_csv(dest, header, ([row[k] for k in header] for row in rows))
 
 
 def _key(text: str) -> str:
@@ -183,7 +184,7 @@ class CanvasExportPlugin(ExportPlugin):
             self.log.warning("Student %s is not in the Canvas roster %s: written with the SIS Login ID %s",
                              student_id, self.roster, student_id)
         self.log.info("Exporting grades for Canvas to %s", dest)
-        _write(dest, CANVAS_COLUMNS + columns, out)
+        write_csv(dest, CANVAS_COLUMNS + columns, out)
 
 
 class MoodleExportPlugin(ExportPlugin):
@@ -195,7 +196,7 @@ class MoodleExportPlugin(ExportPlugin):
         out = [[student.id, student.email or "", student.first_name or "", student.last_name or "",
                 *(f"{scores[a.name]:g}" for a in assignments)] for student, scores in rows]
         self.log.info("Exporting grades for Moodle to %s", dest)
-        _write(dest, MOODLE_COLUMNS + [_title(a.name) for a in assignments], out)
+        write_csv(dest, MOODLE_COLUMNS + [_title(a.name) for a in assignments], out)
 
 
 PLUGINS = {"canvas": CanvasExportPlugin, "moodle": MoodleExportPlugin}

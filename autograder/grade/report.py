@@ -39,7 +39,7 @@ from matplotlib.figure import Figure
 from autograder import exercise
 from autograder.course import Course, chapter_title
 from autograder.grade import events
-from autograder.grade.export import export
+from autograder.grade.export import export, write_csv
 from autograder.judge import verdict
 
 #: Seeds whose hidden cases are compared to tell a label's fixed words from its drawn values.
@@ -106,13 +106,6 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def _write_csv(path: Path, header: list[str], rows) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 def _png(fig: Figure) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
@@ -144,7 +137,7 @@ class Report:
         self.files: list[str] = ["grades.csv", by_function_csv.name]
 
     def csv(self, name: str, header: list[str], rows) -> str:
-        _write_csv(self.out / name, header, rows)
+        write_csv(self.out / name, header, rows)
         self.files.append(name)
         return name
 

@@ -18,7 +18,6 @@ grade.
 """
 from __future__ import annotations
 
-import csv
 import html
 import logging
 import tempfile
@@ -28,6 +27,7 @@ import nbformat
 
 from autograder.course import REPO, Course
 from autograder.exercise import SOLUTION_SUFFIX
+from autograder.grade.export import write_csv
 
 log = logging.getLogger("autograder")
 
@@ -111,11 +111,9 @@ def similarity(course: Course, slug: str, out: Path, threshold: float = 0.5, top
     log.info("%s: %d learners' solutions compared, %d pair(s) at or above %.0f%%", slug, written, len(pairs),
              100 * threshold)
     table = out / f"similarity-{slug}.csv"
-    with table.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["student_a", "student_b", "share_of_a_in_b", "share_of_b_in_a", "shared_tokens"])
-        for sim_a, sim_b, a, b, _, _, tokens in pairs:
-            writer.writerow([Path(a).stem, Path(b).stem, f"{sim_a:.3f}", f"{sim_b:.3f}", int(tokens)])
+    write_csv(table, ["student_a", "student_b", "share_of_a_in_b", "share_of_b_in_a", "shared_tokens"],
+              ([Path(a).stem, Path(b).stem, f"{sim_a:.3f}", f"{sim_b:.3f}", int(tokens)]
+               for sim_a, sim_b, a, b, _, _, tokens in pairs))
     page = out / f"similarity-{slug}.html"
     page.write_text(_page(slug, written, threshold, pairs[:top], len(pairs), table.name), encoding="utf-8")
     return page, table

@@ -41,14 +41,13 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.course import chapters, site_url
+from autograder.course import chapter_module, chapters, site_url
 from autograder.judge.specs import reference_function
 
 #: What a key may look like (the part of an id after the function's name).
@@ -141,13 +140,7 @@ def add(entry: Mistake) -> Mistake:
 
 def load(slug: str):
     """The catalogue module of a chapter (registers its entries), or None if it has none."""
-    name = f"{__name__}.{slug}"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+    return chapter_module(__name__, slug)
 
 
 def entries(qualname: str) -> list[Mistake]:
@@ -277,6 +270,12 @@ def float32_computation(qualname: str, module: str):
     return _named(shortcut, qualname, module, "computed_in_float32",
                   "Computes in float32 whatever the input (``x.astype(np.float32)``), casts the result back: "
                   "float64 results carry float32 rounding.")
+
+
+def as_float(x) -> np.ndarray:
+    """``x`` as an array, integers converted to float64 (floating dtypes kept): how the functions read input."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
 
 def computed_in_float32(qualname: str, module: str) -> Mistake:

@@ -1,7 +1,7 @@
 """Known mistakes of the activations exercise (see :mod:`autograder.judge.catalogue`)."""
 import numpy as np
 
-from autograder.judge.catalogue import computed_in_float32, float64_output, mistake
+from autograder.judge.catalogue import as_float, computed_in_float32, float64_output, mistake
 from solutions import activations as ref
 from solutions.activations import LeakyReluCache, ReluCache, SigmoidCache, SoftmaxCache, TanhCache
 
@@ -29,11 +29,6 @@ ALIKE = [
 ]
 
 
-def _float(x):
-    x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
-
-
 # -- sigmoid -------------------------------------------------------------------
 
 @mistake("activations.sigmoid_forward", "minus-x",
@@ -42,7 +37,7 @@ def _float(x):
                  "sigmoid is near 1. σ(x) is 1 divided by 1 plus the exponential of minus x.")
 def sigmoid_of_minus_x(x):
     """Sign slip in the exponent: ``1 / (1 + exp(x))`` is sigma(-x)."""
-    x = _float(x)
+    x = as_float(x)
     z = np.exp(-np.abs(x))
     out = np.where(x >= 0, z / (1 + z), 1 / (1 + z))
     return out, SigmoidCache(out)
@@ -54,7 +49,7 @@ def sigmoid_of_minus_x(x):
                  "sigmoid is the exponential of x divided by 1 plus that exponential, which stays below one half.")
 def sigmoid_stable_wrong_branch(x):
     """Stable form from ``z = exp(-|x|)`` with ``1 / (1 + z)`` in both branches: sigma(|x|), wrong for x < 0."""
-    x = _float(x)
+    x = as_float(x)
     z = np.exp(-np.abs(x))
     out = np.where(x >= 0, 1 / (1 + z), 1 / (1 + z))
     return out, SigmoidCache(out)
@@ -67,7 +62,7 @@ def sigmoid_stable_wrong_branch(x):
 def sigmoid_caches_input(x):
     """Keeps the input in the cache instead of the output the backward pass needs."""
     out, _ = ref.sigmoid_forward(x)
-    return out, SigmoidCache(_float(x).copy())
+    return out, SigmoidCache(as_float(x).copy())
 
 
 @mistake("activations.sigmoid_backward", "no-one-minus",
@@ -107,7 +102,7 @@ def sigmoid_backward_no_dout(dout, cache):
                  "sigmoid.")
 def tanh_naive_exp(x):
     """``(e^x - e^-x) / (e^x + e^-x)`` literally: inf / inf = NaN for large |x|."""
-    x = _float(x)
+    x = as_float(x)
     out = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
     return out, TanhCache(out)
 
@@ -117,7 +112,7 @@ def tanh_naive_exp(x):
          explain="2σ(x) − 1 is tanh(x/2): the sigmoid's argument must be doubled, tanh(x) = 2σ(2x) − 1.")
 def tanh_as_shifted_sigmoid_wrong_scale(x):
     """``2 sigma(x) - 1`` (that is tanh(x / 2)) instead of ``2 sigma(2x) - 1``."""
-    x = _float(x)
+    x = as_float(x)
     out = 2 * ref.sigmoid_forward(x)[0] - 1
     return out, TanhCache(out)
 
@@ -148,7 +143,7 @@ def tanh_backward_tanh_again(dout, cache):
                  "compares every element with 0 on its own: the element-wise maximum of x and 0.")
 def relu_np_max(x):
     """``np.max(x, 0)`` (a reduction over axis 0) instead of ``np.maximum(x, 0)``."""
-    x = _float(x)
+    x = as_float(x)
     return np.max(x, 0), ReluCache(x)
 
 
@@ -169,7 +164,7 @@ def relu_in_place(x):
                  "the sign of the input from it.")
 def relu_caches_output(x):
     """Stores the output in the cache instead of the input the given ReluCache asks for."""
-    out = np.maximum(_float(x), 0)
+    out = np.maximum(as_float(x), 0)
     return out, ReluCache(out)
 
 
@@ -222,7 +217,7 @@ def relu_backward_in_place(dout, cache):
                  "store it in the cache.")
 def leaky_relu_ignores_alpha(x, alpha=0.01):
     """Hard-codes the default slope 0.01 and ignores the ``alpha`` argument."""
-    x = _float(x)
+    x = as_float(x)
     return np.where(x > 0, x, 0.01 * x), LeakyReluCache(x, 0.01)
 
 
@@ -232,7 +227,7 @@ def leaky_relu_ignores_alpha(x, alpha=0.01):
                  "x.")
 def leaky_relu_alpha_not_times_x(x, alpha=0.01):
     """Negative part ``alpha`` instead of ``alpha * x``."""
-    x = _float(x)
+    x = as_float(x)
     return np.where(x > 0, x, alpha), LeakyReluCache(x, float(alpha))
 
 
@@ -242,7 +237,7 @@ def leaky_relu_alpha_not_times_x(x, alpha=0.01):
                  "inputs. Choose the branch by the sign of x instead.")
 def leaky_relu_maximum(x, alpha=0.01):
     """``np.maximum(x, alpha * x)``: right for ``0 <= alpha <= 1`` only; a slope above 1 picks the wrong branch."""
-    x = _float(x)
+    x = as_float(x)
     return np.maximum(x, alpha * x), LeakyReluCache(x, alpha)
 
 
@@ -252,7 +247,7 @@ def leaky_relu_maximum(x, alpha=0.01):
                  "missing value. α = 0 is a legal slope (it gives plain ReLU) and must be used as given.")
 def leaky_relu_zero_alpha_means_default(x, alpha=0.01):
     """``alpha = alpha or 0.01``: treats the slope 0 (plain ReLU) as "not given"."""
-    x = _float(x)
+    x = as_float(x)
     alpha = float(alpha or 0.01)
     return np.where(x > 0, x, alpha * x), LeakyReluCache(x, alpha)
 
@@ -265,7 +260,7 @@ def leaky_relu_zero_alpha_means_default(x, alpha=0.01):
          see="how-to-use#rules")
 def leaky_relu_slope_array_float64(x, alpha=0.01):
     """``x * np.where(x > 0, 1.0, alpha)``: the slope array is float64, so float32 in gives float64 out."""
-    x = _float(x)
+    x = as_float(x)
     return x * np.where(x > 0, 1.0, alpha), LeakyReluCache(x, float(alpha))
 
 
@@ -312,7 +307,7 @@ def leaky_relu_backward_ge(dout, cache):
                  "when the same number is added to all scores of a row.")
 def softmax_no_max_shift(x, axis=-1):
     """Forgets to subtract the maximum: ``exp`` overflows for large scores (inf / inf = NaN)."""
-    x = _float(x)
+    x = as_float(x)
     e = np.exp(x)
     out = e / np.sum(e, axis=axis, keepdims=True)
     return out, SoftmaxCache(out, axis)
@@ -335,7 +330,7 @@ def softmax_ignores_axis(x, axis=-1):
                  "size-1 axis so that it broadcasts.")
 def softmax_global_max(x, axis=-1):
     """Subtracts the maximum of the whole array instead of each row's: rows far below it underflow to 0 / 0."""
-    x = _float(x)
+    x = as_float(x)
     e = np.exp(x - np.max(x))
     out = e / np.sum(e, axis=axis, keepdims=True)
     return out, SoftmaxCache(out, axis)
@@ -360,7 +355,7 @@ def softmax_in_place_shift(x, axis=-1):
                  "given axis, for 1-D and 3-D scores too.")
 def softmax_rows_only(x, axis=-1):
     """Hard-codes ``axis=1`` (rows of a 2-D score matrix): wrong for 1-D and 3-D scores."""
-    x = _float(x)
+    x = as_float(x)
     e = np.exp(x - np.max(x, axis=1, keepdims=True))
     out = e / np.sum(e, axis=1, keepdims=True)
     return out, SoftmaxCache(out, axis)

@@ -1,7 +1,7 @@
 """Known mistakes of the losses exercise (see :mod:`autograder.judge.catalogue`)."""
 import numpy as np
 
-from autograder.judge.catalogue import computed_in_float32, float64_output, mistake
+from autograder.judge.catalogue import as_float, computed_in_float32, float64_output, mistake
 
 #: The book section that teaches each graded function (an anchor of its chapter's page).
 SECTIONS = {
@@ -20,13 +20,8 @@ ALIKE = [
 ]
 
 
-def _float(x):
-    x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
-
-
 def _pair(pred, target):
-    pred = _float(pred)
+    pred = as_float(pred)
     return pred, np.asarray(target).astype(pred.dtype)
 
 
@@ -151,7 +146,7 @@ def _log_softmax(s, shift=True):
                  "as the scores minus the log of the sum of their exponentials.")
 def cross_entropy_no_max_shift(scores, y):
     """Forgets to subtract the row maximum: ``exp`` overflows for large scores."""
-    s = _float(scores)
+    s = as_float(scores)
     n = s.shape[0]
     logp = _log_softmax(s, shift=False)
     g = np.exp(logp)
@@ -166,7 +161,7 @@ def cross_entropy_no_max_shift(scores, y):
          see="the-gradient-softmax-minus-one-hot")
 def cross_entropy_grad_missing_one_over_n(scores, y):
     """Gradient ``softmax - onehot`` without the ``1/N`` of the batch mean."""
-    s = _float(scores)
+    s = as_float(scores)
     n = s.shape[0]
     logp = _log_softmax(s)
     g = np.exp(logp)
@@ -180,7 +175,7 @@ def cross_entropy_grad_missing_one_over_n(scores, y):
                  "so that their size does not depend on the batch size.")
 def cross_entropy_summed(scores, y):
     """Sums the loss and its gradient over the batch instead of averaging."""
-    s = _float(scores)
+    s = as_float(scores)
     n = s.shape[0]
     logp = _log_softmax(s)
     g = np.exp(logp)
@@ -195,7 +190,7 @@ def cross_entropy_summed(scores, y):
                  "samples.")
 def cross_entropy_mean_over_classes(scores, y):
     """Averages ``-log p`` over the whole (N, C) array of one-hot products, i.e. divides by N·C."""
-    s = _float(scores)
+    s = as_float(scores)
     n, c = s.shape
     logp = _log_softmax(s)
     onehot = np.eye(c)[y]
@@ -229,7 +224,7 @@ def _cross_entropy_of_shifted(s, y):
                  "subtracted and the log of the sum of exponentials.")
 def cross_entropy_log_of_clipped_softmax(scores, y):
     """``-log(max(softmax, 1e-15))``: a confidently wrong sample costs at most ~34.5."""
-    s = _float(scores)
+    s = as_float(scores)
     n = s.shape[0]
     p = np.exp(_log_softmax(s))
     loss = -np.log(np.maximum(p[np.arange(n), y], 1e-15)).mean()
@@ -241,7 +236,7 @@ def cross_entropy_log_of_clipped_softmax(scores, y):
 # -- multiclass hinge ------------------------------------------------------------
 
 def _hinge(scores, y, margin, ge=False, include_correct=False, divide=True, minus_one=False):
-    s = _float(scores)
+    s = as_float(scores)
     n = s.shape[0]
     rows = np.arange(n)
     m = s - s[rows, y][:, None] + margin

@@ -1,7 +1,7 @@
 """Known mistakes of the preprocessing exercise (see :mod:`autograder.judge.catalogue`)."""
 import numpy as np
 
-from autograder.judge.catalogue import computed_in_float32, float64_output, mistake
+from autograder.judge.catalogue import as_float, computed_in_float32, float64_output, mistake
 from solutions import preprocessing as ref
 from solutions.preprocessing import CenterParams, MinMaxParams, PCAParams, StandardizeParams, WhitenParams
 
@@ -24,11 +24,6 @@ SECTIONS = {
 ALIKE = []
 
 
-def _float(x):
-    x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
-
-
 def _sign_rule(vt):
     idx = np.argmax(np.abs(vt), axis=1)
     return vt * np.sign(vt[np.arange(vt.shape[0]), idx])[:, None]
@@ -42,7 +37,7 @@ def _sign_rule(vt):
                  "feature (column) its mean over the training samples.")
 def fit_center_over_samples(x):
     """Means over the wrong axis: one mean per sample (axis 1) instead of per feature."""
-    return CenterParams(mean=_float(x).mean(axis=1))
+    return CenterParams(mean=as_float(x).mean(axis=1))
 
 
 @mistake("preprocessing.fit_center", "median",
@@ -51,7 +46,7 @@ def fit_center_over_samples(x):
                  "average 0 on the training data.")
 def fit_center_median(x):
     """The median instead of the mean."""
-    x = _float(x)
+    x = as_float(x)
     return CenterParams(mean=np.median(x, axis=0).astype(x.dtype))
 
 
@@ -61,7 +56,7 @@ def fit_center_median(x):
                  "has its own mean, taken over the samples.")
 def fit_center_grand_mean(x):
     """One mean over all entries (``np.mean(x)``), repeated for every feature."""
-    x = _float(x)
+    x = as_float(x)
     return CenterParams(mean=np.full(x.shape[1], x.mean(), dtype=x.dtype))
 
 
@@ -73,7 +68,7 @@ def fit_center_grand_mean(x):
          see="sec-pre-train-only")
 def center_refits(x, params):
     """Subtracts the mean of the data being transformed, not the fitted training mean (leaks test statistics)."""
-    x = _float(x)
+    x = as_float(x)
     return x - x.mean(axis=0)
 
 
@@ -93,14 +88,14 @@ def center_in_place(x, params):
          explain="You add the fitted mean instead of subtracting it, which moves the data further from the origin.")
 def center_adds_mean(x, params):
     """Adds the mean instead of subtracting it."""
-    x = _float(x)
+    x = as_float(x)
     return x + params.mean.astype(x.dtype)
 
 
 # -- standardization -------------------------------------------------------------
 
 def _fit_std(x, *, ddof=0, one_pass=False, constant="rule"):
-    x = _float(x)
+    x = as_float(x)
     x64 = x.astype(np.float64)
     n = x.shape[0]
     mean = x64.mean(axis=0)
@@ -210,7 +205,7 @@ def standardize_patches_scale(x, params):
                  "the standard deviation.")
 def standardize_divides_by_variance(x, params):
     """Divides by ``scale**2``, the variance."""
-    x = _float(x)
+    x = as_float(x)
     return (x - params.mean.astype(x.dtype)) / params.scale.astype(x.dtype) ** 2
 
 
@@ -220,7 +215,7 @@ def standardize_divides_by_variance(x, params):
                  "it first, then divide.")
 def standardize_scales_before_centring(x, params):
     """``x / scale - mean``: subtracts the mean after scaling."""
-    x = _float(x)
+    x = as_float(x)
     return x / params.scale.astype(x.dtype) - params.mean.astype(x.dtype)
 
 
@@ -231,14 +226,14 @@ def standardize_scales_before_centring(x, params):
          see="sec-pre-train-only")
 def standardize_refits_mean(x, params):
     """Centres with the mean of the data being transformed."""
-    x = _float(x)
+    x = as_float(x)
     return (x - x.mean(axis=0)) / params.scale.astype(x.dtype)
 
 
 # -- min-max ---------------------------------------------------------------------
 
 def _fit_mm(x, feature_range, *, constant="rule", offset_sign=-1, ignore_range=False):
-    x = _float(x)
+    x = as_float(x)
     lo, hi = (0.0, 1.0) if ignore_range else (float(v) for v in feature_range)
     data_min, data_max = x.min(axis=0), x.max(axis=0)
     data_range = data_max - data_min
@@ -314,7 +309,7 @@ def fit_minmax_ignores_range(x, feature_range=(0.0, 1.0)):
                  "the scaling is a linear map, without clipping.")
 def minmax_scale_clips(x, params):
     """Clips the result to ``feature_range``: new data outside the training range is squashed."""
-    x = _float(x)
+    x = as_float(x)
     out = x * params.scale.astype(x.dtype) + params.min_.astype(x.dtype)
     return np.clip(out, *params.feature_range)
 
@@ -325,7 +320,7 @@ def minmax_scale_clips(x, params):
                  "constant-feature rule (dividing by a zero range). Apply the fitted scale and offset.")
 def minmax_scale_from_min_and_max(x, params):
     """``(x - data_min) / (data_max - data_min)``: ignores ``feature_range`` and divides by 0 for constant features."""
-    x = _float(x)
+    x = as_float(x)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (x - params.data_min) / (params.data_max - params.data_min)
 
@@ -334,7 +329,7 @@ def minmax_scale_from_min_and_max(x, params):
 
 def _fit_pca(x, n_components, *, flip=True, ddof=1, order="svd", ratio_of_kept=False, center=True,
              zero_total="ratio 0"):
-    x = _float(x)
+    x = as_float(x)
     n, d = x.shape
     k = min(n, d) if n_components is None else n_components
     x64 = x.astype(np.float64)
@@ -415,7 +410,7 @@ def fit_pca_ratio_nan_for_constant_data(x, n_components=None):
                  "centred data.")
 def pca_transform_uncentred(x, params):
     """Projects ``x`` without subtracting the training mean."""
-    x = _float(x)
+    x = as_float(x)
     return x @ params.components.T.astype(x.dtype)
 
 
@@ -434,7 +429,7 @@ def pca_transform_whitened(x, params):
                  "K coordinates along the components.")
 def pca_transform_reconstructs(x, params):
     """Projects and maps back to the D original features (``@ V^T V``) instead of returning the K coordinates."""
-    x = _float(x)
+    x = as_float(x)
     comps = params.components.astype(x.dtype)
     return (x - params.mean.astype(x.dtype)) @ comps.T @ comps
 
@@ -442,7 +437,7 @@ def pca_transform_reconstructs(x, params):
 # -- whitening -------------------------------------------------------------------
 
 def _fit_wh(x, method, eps, *, scale_rule="sqrt(var + eps)", zca_back=True, ddof=1):
-    x = _float(x)
+    x = as_float(x)
     n, d = x.shape
     x64 = x.astype(np.float64)
     mean = x64.mean(axis=0)
@@ -508,7 +503,7 @@ def fit_whiten_ignores_eps(x, method="pca", eps=1e-5):
          explain="You multiply the data by the whitening matrix without subtracting the fitted mean first.")
 def whiten_uncentred(x, params):
     """Forgets to subtract the training mean."""
-    x = _float(x)
+    x = as_float(x)
     return x @ params.matrix.astype(x.dtype)
 
 
@@ -518,7 +513,7 @@ def whiten_uncentred(x, params):
                  "fitted method is ZCA. Apply the fitted matrix.")
 def whiten_always_pca(x, params):
     """Rebuilds the matrix as ``U diag(1/scale)`` whatever the method, so ZCA is never rotated back."""
-    x = _float(x)
+    x = as_float(x)
     w = params.components.T / params.scale
     return (x - params.mean) @ w.astype(x.dtype)
 
@@ -529,7 +524,7 @@ def whiten_always_pca(x, params):
                  "matrix; the PCA one is not symmetric.")
 def whiten_transposed_matrix(x, params):
     """Multiplies by ``W^T`` (right for the symmetric ZCA matrix, wrong for PCA)."""
-    x = _float(x)
+    x = as_float(x)
     return (x - params.mean.astype(x.dtype)) @ params.matrix.T.astype(x.dtype)
 
 

@@ -236,14 +236,10 @@ def get_spec(qualname: str) -> Spec:
 
 def all_specs() -> dict[str, Spec]:
     """Every registered spec, loading every chapter's module."""
-    from autograder.course import chapters
+    from autograder.course import chapter_module, chapters
 
     for chapter in chapters():
-        try:
-            importlib.import_module(f"autograder.judge.specs.{chapter}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"autograder.judge.specs.{chapter}":
-                raise
+        chapter_module(__name__, chapter)
     return dict(_REGISTRY)
 
 
