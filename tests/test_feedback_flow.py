@@ -15,21 +15,18 @@ not hold. After ``collect``, ``grade``, ``feedback`` and ``export``:
 * neither the feedback pages nor the graded notebooks contain any secret
   code (the leak scanner, over the new outputs too).
 """
-import ast
 import csv
 import html
-import inspect
-import textwrap
 
 import nbformat
 import pytest
 
 from autograder.build.leakscan import fingerprints, scan
+from autograder.course import REPO
 from autograder.judge import catalogue
 from grading.alternatives import activations as alternatives
 from support.fakeclass import make_submission, run_cli, write_submission
-
-pytestmark = pytest.mark.slow
+from support.pasted import free_names, learner_source, top_level_names
 
 SLUG = "activations"
 
@@ -38,23 +35,6 @@ def relu_forward_wrong_for_large_values(x):
     """A mistake no catalogue entry makes: inputs above 100 are cut to 0."""
     x = np.asarray(x)  # noqa: F821 (runs in the learner's notebook, where np is imported)
     return np.where(np.abs(x) > 100, 0, np.maximum(x, 0)).astype(x.dtype), ReluCache(x)  # noqa: F821
-
-
-def learner_source(function, name: str) -> str:
-    """``function`` as a learner would paste it into the solution cell of ``name``: renamed, undecorated,
-    with the module-level helpers it calls (the cell has NumPy and the given caches, nothing of ours)."""
-    module = inspect.getmodule(function)
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    fn = tree.body[0]
-    fn.decorator_list, fn.name = [], name
-    if len(fn.body) > 1 and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant):
-        fn.body = fn.body[1:]  # the maintainers' docstring: a learner writes none
-    helpers = []
-    for node in ast.walk(fn):
-        helper = getattr(module, node.id, None) if isinstance(node, ast.Name) else None
-        if inspect.isfunction(helper) and helper.__module__ == module.__name__ and helper.__name__ != function.__name__:
-            helpers.append(learner_source(helper, helper.__name__))
-    return "\n\n".join(dict.fromkeys([*helpers, ast.unparse(tree)]))
 
 
 #: student -> {graded function: its implementation}; the other functions get the reference answer.
@@ -72,6 +52,16 @@ def _submission(course, replaced: dict):
     sources = {f"{name}_solution": learner_source(getattr(impl, "function", impl), name)
                for name, impl in replaced.items()}
     return make_submission(course, SLUG, edit=lambda grade_id, src: sources.get(grade_id, src))
+
+
+def test_the_pasted_implementations_run_in_the_learners_notebook():
+    """Fast guard for the slow tests below: every name a pasted implementation reads is one the release
+    notebook defines (a catalogue helper moved out of reach would grade as a crash, not as the mistake)."""
+    given = top_level_names(REPO / "exercises" / f"{SLUG}.ipynb")
+    for replaced in [*MISTAKES.values(), *RIGHT.values(), *UNKNOWN.values()]:
+        for name, impl in replaced.items():
+            source = learner_source(getattr(impl, "function", impl), name)
+            assert not free_names(source) - given, (name, free_names(source) - given)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +84,7 @@ def feedback_page(course, student) -> str:
     return (course / "feedback" / student / SLUG / f"{SLUG}.html").read_text()
 
 
+@pytest.mark.slow
 def test_known_mistakes_are_in_the_csv_and_nothing_else_is(graded):
     _, rows = graded
     ours = {"ref", *MISTAKES, *RIGHT, *UNKNOWN}
@@ -109,6 +100,7 @@ def test_known_mistakes_are_in_the_csv_and_nothing_else_is(graded):
             assert float(row["score"]) == float(row["max_score"]), (student, name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", sorted(MISTAKES))
 def test_feedback_names_the_mistake_next_to_the_score_with_a_link(graded, student):
     course, _ = graded
@@ -123,6 +115,7 @@ def test_feedback_names_the_mistake_next_to_the_score_with_a_link(graded, studen
         assert cell.index(entry.name) < cell.index("HiddenTestFailure")
 
 
+@pytest.mark.slow
 def test_an_unknown_mistake_gets_the_failing_kinds_and_the_section(graded):
     course, _ = graded
     text = html.unescape(feedback_page(course, "una"))
@@ -130,6 +123,7 @@ def test_an_unknown_mistake_gets_the_failing_kinds_and_the_section(graded):
     assert f'<a href="{catalogue.url(catalogue.section("activations.relu_forward"))}"' in feedback_page(course, "una")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", ["ref", *sorted(RIGHT)])
 def test_right_answers_get_full_marks_and_no_advice(graded, student):
     course, rows = graded
@@ -140,6 +134,7 @@ def test_right_answers_get_full_marks_and_no_advice(graded, student):
     assert "all " in text and "hidden cases passed" in text
 
 
+@pytest.mark.slow
 def test_feedback_and_graded_notebooks_hold_no_secret_but_the_learners_own_code(graded):
     """The grader adds nothing secret: every secret fragment found is one the learner submitted.
 

@@ -12,13 +12,13 @@ import html
 
 import nbformat
 import pytest
-from test_feedback_flow import learner_source
 
 from autograder import exercise
 from autograder.course import REPO, chapters
 from autograder.i18n import Catalogue, folder
 from autograder.judge import catalogue
 from support.fakeclass import make_submission, run_cli, write_submission
+from support.pasted import learner_source
 
 pytestmark = pytest.mark.slow
 
