@@ -32,10 +32,10 @@ def points(slug):
 
 
 @pytest.fixture(scope="module")
-def course_zh(tmp_path_factory):
-    """A course directory in Chinese (SQLite gradebook), every exercise released."""
+def course_zh(tmp_path_factory, postgres):
+    """A course directory in Chinese, every exercise released; PostgreSQL, so that it grades on every core."""
     root = tmp_path_factory.mktemp("course-zh") / "nn-course"
-    run_cli("setup", str(root), "--language", LANGUAGE)
+    run_cli("setup", str(root), "--language", LANGUAGE, "--db-url", postgres("course_zh"))
     return root
 
 

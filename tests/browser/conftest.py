@@ -4,7 +4,7 @@ The session's one Chromium (``chromium``, ``browser``) lives in ``tests/conftest
 sync API runs an event loop while it is open, so every test that needs a browser shares that one.
 """
 import pytest
-from browser.harness import chapter_pages, serve
+from browser.harness import chapter_pages, serve, translated
 from browser.probes import desktop_report, narrow_report
 
 from autograder.i18n import LANGUAGES, folder
@@ -24,14 +24,19 @@ def site_url(built_site):
 
 @pytest.fixture(scope="session")
 def desktop(browser, site_url, tmp_path_factory):
-    """``desktop(path)``: the :class:`~browser.probes.PageReport` of a page at 1280 px, each page loaded once."""
+    """``desktop(path)``: the :class:`~browser.probes.PageReport` of a page at 1280 px, each page loaded once.
+
+    A translated page shows the same figure files with the same style sheets as its English
+    counterpart: its figures are probed (dark mode, text size) and its screenshots taken in English only.
+    """
     downloads = tmp_path_factory.mktemp("downloads")
     chapters = _chapters()
     reports = {}
 
     def report(path):
         if path not in reports:
-            reports[path] = desktop_report(browser, site_url, path, path in chapters, downloads)
+            reports[path] = desktop_report(browser, site_url, path, path in chapters, downloads,
+                                           figures=not translated(path))
         return reports[path]
     return report
 
@@ -50,6 +55,7 @@ def screen(browser, site_url, desktop):
         if width == 1280:
             return desktop(path)
         if (path, width) not in reports:
-            reports[path, width] = narrow_report(browser, site_url, path, width, path in chapters)
+            reports[path, width] = narrow_report(browser, site_url, path, width, path in chapters,
+                                                  screenshot=not translated(path))
         return reports[path, width]
     return report

@@ -112,6 +112,13 @@ def site_pages() -> list[str]:
     return [f"{folder(language)}/{p}" if folder(language) else p for language in LANGUAGES for p in pages]
 
 
+def translated(path: str) -> bool:
+    """Is a site path (``zh/book/perceptron.html``) a page of a translated edition, not the English one?"""
+    from autograder.i18n import LANGUAGES, folder
+
+    return any(folder(language) and path.startswith(f"{folder(language)}/") for language in LANGUAGES)
+
+
 def local_file(site: Path, base_url: str, url: str) -> Path | None:
     """The file of ``site`` that a URL of the local server maps to (None for another host)."""
     if not url.startswith(base_url):

@@ -266,6 +266,15 @@ FIGURE_STYLE = """i => {
 }"""
 
 
+# Scroll a figure's top 200 px below the window's top (clear of the sticky header), instantly
+# (the theme scrolls smoothly); where its corner now is in the window.
+CORNER_ON_SCREEN = """i => {
+  scrollTo({top: i.getBoundingClientRect().top + scrollY - 200, behavior: 'instant'});
+  const r = i.getBoundingClientRect();
+  return {x: r.left, y: r.top};
+}"""
+
+
 @dataclass
 class Figure:
     src: str
@@ -336,9 +345,14 @@ def _frozen(visit: Visit) -> Visit:
                    external_requests=list(visit.external_requests), requested=list(visit.requested))
 
 
-def desktop_report(browser, base_url: str, path: str, chapter: bool, download_dir: Path) -> PageReport:
+def desktop_report(browser, base_url: str, path: str, chapter: bool, download_dir: Path,
+                   figures: bool = True) -> PageReport:
     """Load ``path`` at 1280 px in the light theme, inspect it, switch to dark and inspect again;
-    axe-core in both themes last; then the menu button (collapse the sidebar and open it again)."""
+    axe-core in both themes last; then the menu button (collapse the sidebar and open it again).
+
+    ``chapter``: try the exercise box's download. ``figures``: measure the figures' text, probe
+    them in the dark theme and screenshot chapters (the slow part of a visit).
+    """
     stem = path.removesuffix(".html").replace("/", "-")
     with open_page(browser, base_url, path, DESKTOP) as (page, visit):  # a first visit: nothing stored
         report = PageReport(path, visit, page.evaluate(PAGE_DATA), requested=list(visit.requested))
@@ -346,13 +360,15 @@ def desktop_report(browser, base_url: str, path: str, chapter: bool, download_di
         report.colours["light"] = page.evaluate(TEXT_COLOURS)
         report.overflow = page.evaluate(OVERFLOW)
         report.math = page.evaluate(MATH)
-        report.figure_text = page.evaluate(FIGURE_TEXT)
+        if figures:
+            report.figure_text = page.evaluate(FIGURE_TEXT)
         report.menu = page.evaluate(MENU_LINKS)
-        if chapter:
+        if chapter and figures:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shot = SCREENSHOTS / screenshot_name(path, "desktop")
             page.screenshot(path=str(shot), full_page=True)
             report.screenshots.append(shot)
+        if chapter:
             report.exercise = page.evaluate(EXERCISE)
             if report.exercise and report.exercise["download"]:
                 with page.expect_download() as info:
@@ -363,27 +379,26 @@ def desktop_report(browser, base_url: str, path: str, chapter: bool, download_di
                 report.exercise["downloaded"] = target
         report.dark_theme = page.evaluate(DARK)
         report.colours["dark"] = page.evaluate(TEXT_COLOURS)
-        for img in page.locator(".bd-content img").all():
+        for img in page.locator(".bd-content img").all() if figures else []:
             if not img.is_visible():
                 continue  # inside a closed dropdown
             # A figure still decoding paints the page's dark background: wait for it.
             img.evaluate("i => i.decode().catch(() => null)")
             style = img.evaluate(FIGURE_STYLE)
-            # A full-page clip: a screenshot of a figure taller than the window would show the
-            # sticky header over its top.
-            # About once a run the first capture still shows the page behind a figure (a late paint we
+            # The corner is brought on screen below the sticky header and captured from the viewport:
+            # a full-page capture per figure cost a second each on the long chapters.
+            # About once a run the first capture still showed the page behind a figure (a late paint we
             # could not pin down): a dark corner is looked at again, up to three times, before it counts.
             figure = Figure(style["src"], style["background"], style["filter"], corner=(0, 0, 0))
             for _ in range(3):
-                corner = img.evaluate("i => { const r = i.getBoundingClientRect();"
-                                      " return {x: r.left + scrollX, y: r.top + scrollY}; }")
-                png = page.screenshot(full_page=True, clip={**corner, "width": 12, "height": 12})
+                corner = img.evaluate(CORNER_ON_SCREEN)
+                png = page.screenshot(clip={**corner, "width": 12, "height": 12})
                 figure.corner = Image.open(io.BytesIO(png)).convert("RGB").getpixel((6, 6))
                 if figure.white:
                     break
                 page.wait_for_timeout(300)
             report.figures_dark.append(figure)
-        if chapter:
+        if chapter and figures:
             shot = SCREENSHOTS / screenshot_name(path, "desktop-dark")
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(shot))
@@ -396,14 +411,15 @@ def desktop_report(browser, base_url: str, path: str, chapter: bool, download_di
     return report
 
 
-def narrow_report(browser, base_url: str, path: str, width: int, chapter: bool) -> PageReport:
+def narrow_report(browser, base_url: str, path: str, width: int, chapter: bool,
+                  screenshot: bool = True) -> PageReport:
     """Load ``path`` on a tablet (800 px) or phone (390 px): overflow, maths and axe-core in the
-    light and the dark theme, a full-page screenshot of chapters (phone), then the menu."""
+    light and the dark theme, a full-page screenshot of chapters (phone, if ``screenshot``), then the menu."""
     with open_page(browser, base_url, path, VIEWPORTS[width], theme="light") as (page, visit):
         report = PageReport(path, visit, {}, requested=list(visit.requested))
         report.overflow = page.evaluate(OVERFLOW)
         report.math = page.evaluate(MATH)
-        if chapter and width == 390:
+        if chapter and screenshot and width == 390:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shot = SCREENSHOTS / screenshot_name(path, "phone")
             page.screenshot(path=str(shot), full_page=True)
