@@ -2,7 +2,7 @@
 #   make site        - create .venv, install pinned tools, build the book into _build/html (Chinese: html/zh)
 #   make test        - create .venv, install pinned tools, lint, run the whole test suite (what CI runs)
 # For maintainers (CONTRIBUTING.md says when to use which):
-#   make test-fast   - lint and the quick tests: answer module, specs, judge, catalogue, assembly (< 1 min)
+#   make test-fast   - lint and the quick tests: answer module, specs, judge, catalogue, assembly (about a minute)
 #   make lint        - ruff, as configured in pyproject.toml
 #   make exercises   - regenerate the committed release notebooks exercises/<slug>.ipynb
 #   make translations - after an English edit: refresh the translators' catalogues (locale/)
