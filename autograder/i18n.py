@@ -24,7 +24,7 @@ import functools
 from pathlib import Path
 
 from autograder.course import REPO
-from coursekit.i18n import Messages
+from coursekit.i18n import MARKS, Messages
 
 #: Every language of the course: code (gettext's, as Sphinx's ``language``) -> its own name.
 LANGUAGES = {"en": "English", "zh_CN": "中文"}
@@ -53,6 +53,14 @@ def N_(message: str) -> str:
     ``make translations`` extracts every ``N_(...)`` of ``autograder/``.
     """
     return message
+
+
+def mark(text: str, language: str) -> str:
+    """``text`` (``": "`` or ``". "``) as ``language`` writes it between two parts of a message (``"："``).
+
+    The table is :data:`coursekit.i18n.MARKS`, which the learners' notebooks carry too.
+    """
+    return MARKS.get(language, {}).get(text, text)
 
 
 def check_language(language: str) -> str:
@@ -136,6 +144,10 @@ class Catalogue:
         if self.language == SOURCE_LANGUAGE or not self.path.is_file():
             return {}
         return _read(self.path, self.path.stat().st_mtime)
+
+    def mark(self, text: str) -> str:
+        """``text`` (``": "`` or ``". "``) as this language writes it between two parts of a message."""
+        return mark(text, self.language)
 
     def gettext(self, message: str) -> str:
         """The translation of exactly ``message``, or ``message`` itself."""

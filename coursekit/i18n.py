@@ -26,6 +26,11 @@ MESSAGES = {}
 
 _HOLE = re.compile(r"\{(\d+)\}")
 
+#: How each language writes the marks that join the parts of a message put together at run
+#: time: a label and what it labels (": "), a name and the sentence after it (". ").
+#: Chinese uses its full-width marks, with no space after them.
+MARKS = {"zh_CN": {": ": "：", ". ": "。"}}
+
 
 class Messages:
     """Translations of messages, with holes for the values an f-string fills in at run time.
@@ -89,3 +94,8 @@ def use(language, table):
 def _tr(text):
     """`text` in the notebook's language (see the module's docstring)."""
     return _translate(text)
+
+
+def _mark(text):
+    """`text` (": " or ". ", see `MARKS`) as the notebook's language writes it between two parts of a message."""
+    return MARKS.get(LANGUAGE, {}).get(text, text)

@@ -125,3 +125,21 @@ def test_practice_checks_hold_no_answer_and_no_hidden_test_code():
 
     found = leakscan.scan([ROOT / "coursekit" / "practice"])
     assert not found, [(f.name, code, origin) for f, code, origin in found]
+
+
+def test_a_chinese_notebook_joins_a_check_and_its_problem_with_a_chinese_colon():
+    """In Chinese the ✗ line is "<check>：<problem>", as in English "<check>: <problem>" (no ASCII mark between)."""
+    from autograder.i18n import Catalogue
+    from coursekit import i18n
+
+    qualname = "activations.sigmoid_forward"
+    [mistake] = [e for e in catalogue.entries(qualname) if e.key == "minus-x"]
+    _, english = run_practice(qualname, mistake.function)
+    try:
+        i18n.use("zh_CN", Catalogue("coursekit", "zh_CN").table)
+        _, chinese = run_practice(qualname, mistake.function)
+    finally:
+        i18n.use("en", {})
+    crosses = [line for line in chinese.splitlines() if line.lstrip().startswith("✗")]
+    assert crosses and len(crosses) == english.count("✗"), chinese
+    assert all("：" in line and ": " not in line for line in crosses), "\n".join(crosses)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder.course import site_url
-from autograder.i18n import N_, folder
+from autograder.i18n import N_, SOURCE_LANGUAGE, folder, mark
 from autograder.judge import catalogue
 from autograder.judge.catalogue import Mistake
 from autograder.judge.codec import Invalid
@@ -103,9 +103,14 @@ class Advice:
     def _see(self, links: list[str], translate=str) -> str:
         return translate(N_("See")) + " " + translate(N_(" and ")).join(links)
 
+    @staticmethod
+    def _language(translate) -> str:
+        """The language ``translate`` writes (a :class:`autograder.i18n.Catalogue`'s; ``str``: English)."""
+        return getattr(translate, "language", SOURCE_LANGUAGE)
+
     def _links(self, translate=str) -> list[str]:
         """:meth:`links` in the edition of the book in ``translate``'s language (``.../zh/book/...``)."""
-        inside = folder(getattr(translate, "language", "en"))
+        inside = folder(self._language(translate))
         site = site_url()
         return [site + f"/{inside}" + a[len(site):] if inside and a.startswith(site + "/") else a
                 for a in self.links()]
@@ -114,10 +119,11 @@ class Advice:
         """The advice as plain text, ending with the links to the book (the function's section always among them)."""
         lead, items = self._parts(translate)
         see = self._see(self._links(translate), translate)
+        stop, colon = (mark(m, self._language(translate)) for m in (". ", ": "))
         if len(self.mistakes) == 1:
             [(title, text)] = items
-            return f"{lead} {title}. {text} {see}"
-        return "\n".join(([lead] if lead else []) + [f"  * {title}: {text}" for title, text in items] + [see])
+            return f"{lead} {title}{stop}{text} {see}"
+        return "\n".join(([lead] if lead else []) + [f"  * {title}{colon}{text}" for title, text in items] + [see])
 
     def html(self, translate=str) -> str:
         """The advice as an HTML block for the feedback page: the same words, with working links."""
@@ -125,8 +131,9 @@ class Advice:
         esc = html.escape
         body = [f"<p><strong>{esc(lead)}</strong></p>"] if lead else []
         if items:
-            body.append("<ul>" + "".join(f"<li><strong>{esc(title)}.</strong> {esc(text)}</li>"
-                                         for title, text in items) + "</ul>")
+            stop = mark(". ", self._language(translate))  # its space (if the language has one) not in bold
+            body.append("<ul>" + "".join(f"<li><strong>{esc(title)}{stop.rstrip()}</strong>{stop[len(stop.rstrip()):]}"
+                                         f"{esc(text)}</li>" for title, text in items) + "</ul>")
         body.append("<p>" + esc(translate(N_("See"))) + " " + esc(translate(N_(" and "))).join(
             f'<a href="{esc(a)}" target="_blank">{esc(a)}</a>' for a in self._links(translate)) + "</p>")
         return ('<div class="nncourse-advice" style="border-left: 4px solid #d2413a; padding: 0.3em 0.8em; '

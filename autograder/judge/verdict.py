@@ -293,7 +293,7 @@ def translate_failure(failure: str, cases, translate) -> str:
     """One failure message (``"<case label>: <problem>"``) in the learner's language, label and problem apart."""
     for case in cases:
         if failure.startswith(f"{case.label}: "):
-            return translate(case.label) + ": " + translate(failure[len(case.label) + 2:])
+            return translate(case.label) + translate.mark(": ") + translate(failure[len(case.label) + 2:])
     return translate(failure)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from coursekit.checking import describe_exception, record, report
 from coursekit.gradcheck import numerical_gradient
-from coursekit.i18n import _tr
+from coursekit.i18n import _mark, _tr
 
 #: The seed of every practice input. Public on purpose: the hidden tests draw theirs from a secret one.
 PUBLIC_SEED = 20260101
@@ -287,7 +287,8 @@ class Practice:
         else:
             if isinstance(hint, tuple):  # sentences translated one by one, then joined
                 hint = " ".join(_tr(sentence) for sentence in hint if sentence)
-            report(f"  ✗ {_tr(label)}: {problem}" + ("\n    " + _tr(f"Hint: {hint}") if hint else ""), failed=True)
+            report(f"  ✗ {_tr(label)}{_mark(': ')}{problem}" + ("\n    " + _tr(f"Hint: {hint}") if hint else ""),
+                   failed=True)
         self._last_problem = problem
         record(False)
 

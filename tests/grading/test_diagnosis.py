@@ -1,9 +1,12 @@
 """The diagnosis on its own: what it matches, what it says, what it stores, and that it never moves a grade."""
+import html
+
 import nbformat
 import numpy as np
 
 from autograder.grade import diagnoses
 from autograder.grade.preprocessors import feedback_outputs
+from autograder.i18n import Catalogue
 from autograder.judge import catalogue, diagnosis
 from autograder.judge.outcome import Outcome, RaisedInKernel
 from autograder.judge.specs import get_spec
@@ -33,6 +36,21 @@ def test_a_known_mistake_is_named_with_its_explanation_and_link():
     assert f"This looks like a known mistake: {entry.name}. {entry.explanation} See {entry.url}" in text
     assert entry.url.startswith(catalogue.url("activations#sigmoid"))
     assert f'<a href="{entry.url}"' in verdict.advice.html() and "&lt;" not in entry.name
+
+
+def test_chinese_feedback_joins_its_parts_with_chinese_marks():
+    """A case's label and its problem, a mistake's name and its explanation: "：" and "。" in Chinese,
+    where English writes ": " and ". "."""
+    verdict = run_in_process(SIGMOID, sigmoid_sign_slip, 7)
+    [entry] = verdict.advice.mistakes
+    t = Catalogue("autograder", "zh_CN")
+    text = verdict.report(language="zh_CN")
+    assert f"{t(entry.name)}。{t(entry.explanation)}" in text
+    name, explanation = html.escape(t(entry.name)), html.escape(t(entry.explanation))
+    assert f"<strong>{name}。</strong>{explanation}" in verdict.advice.html(t)
+    shown = verdict.failures[:5]  # the report lists five failing cases, then how many more
+    labels = {case.label for case in verdict.cases for failure in shown if failure.startswith(f"{case.label}: ")}
+    assert labels and all(f"{t(label)}：" in text and f"{t(label)}: " not in text for label in labels)
 
 
 def test_without_a_known_mistake_the_failing_kind_of_case_is_named_with_the_section():
