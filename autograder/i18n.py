@@ -145,10 +145,6 @@ class Catalogue:
             return {}
         return _read(self.path, self.path.stat().st_mtime)
 
-    def mark(self, text: str) -> str:
-        """``text`` (``": "`` or ``". "``) as this language writes it between two parts of a message."""
-        return mark(text, self.language)
-
     def gettext(self, message: str) -> str:
         """The translation of exactly ``message``, or ``message`` itself."""
         return self.table.get(message) or message

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.i18n import N_, Catalogue
+from autograder.i18n import N_, Catalogue, mark
 from autograder.judge import codec, diagnosis, harness
 from autograder.judge.compare import changed_arguments, compare, normalised
 from autograder.judge.diagnosis import Advice
@@ -293,7 +293,7 @@ def translate_failure(failure: str, cases, translate) -> str:
     """One failure message (``"<case label>: <problem>"``) in the learner's language, label and problem apart."""
     for case in cases:
         if failure.startswith(f"{case.label}: "):
-            return translate(case.label) + translate.mark(": ") + translate(failure[len(case.label) + 2:])
+            return translate(case.label) + mark(": ", translate.language) + translate(failure[len(case.label) + 2:])
     return translate(failure)
 
 
